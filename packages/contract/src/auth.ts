@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { characterCount, DateTime, Id } from "./common.ts";
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "Email must be at most 254 characters")
+  .pipe(z.email("Enter a valid email address"));
+export type Email = z.infer<typeof Email>;
+
+/** Length only: no composition rules (NIST 800-63B); the API also refuses common passwords. */
+export const Password = z
+  .string()
+  .refine((value) => characterCount(value) >= PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
+  .refine((value) => characterCount(value) <= PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`);
+
+export const UserName = z.string().trim().max(100, "Name must be at most 100 characters");
+
+export const SignUp = z.strictObject({
+  email: Email,
+  password: Password,
+  name: UserName.optional(),
+});
+export type SignUp = z.infer<typeof SignUp>;
+
+export const SignIn = z.strictObject({
+  email: Email,
+  // Only bounded so an oversized value cannot make hashing expensive; policy applies at sign-up.
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type SignIn = z.infer<typeof SignIn>;
+
+export const Refresh = z.strictObject({
+  refreshToken: z.string().min(1).max(512),
+});
+export type Refresh = z.infer<typeof Refresh>;
+
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  name: z.string(),
+  createdAt: DateTime,
+});
+export type User = z.infer<typeof User>;
+
+export const Session = z.object({
+  user: User,
+  accessToken: z.string(),
+  tokenType: z.literal("Bearer"),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  /** Seconds until the refresh token expires if unused. */
+  refreshExpiresIn: z.number().int(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const SessionInfo = z.object({
+  id: Id,
+  createdAt: DateTime,
+  lastUsedAt: DateTime,
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const SessionList = z.array(SessionInfo);
+export type SessionList = z.infer<typeof SessionList>;
+
+export const SessionParams = z.object({ id: z.string() });
+
+export const UpdateMe = z.strictObject({
+  name: UserName,
+});
+export type UpdateMe = z.infer<typeof UpdateMe>;
+
+export const ChangePassword = z.strictObject({
+  currentPassword: z.string().min(1, "Enter your current password").max(1024),
+  newPassword: Password,
+});
+export type ChangePassword = z.infer<typeof ChangePassword>;
+
+export const DeleteMe = z.strictObject({
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type DeleteMe = z.infer<typeof DeleteMe>;
