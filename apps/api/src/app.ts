@@ -1,0 +1,117 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { validatorCompiler } from "fastify-type-provider-zod";
+import { createAccessTokens } from "./auth/access-tokens.ts";
+import type { AuthContext } from "./auth/context.ts";
+import { createPasswordHasher } from "./auth/passwords.ts";
+import { createRevocationList } from "./auth/revocation.ts";
+import { deriveSecrets, resolveKeySecret } from "./auth/secrets.ts";
+import { createKeyStore } from "./auth/signing-keys.ts";
+import type { Config } from "./config.ts";
+import { type DatabaseHandle, openDatabase } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { authenticatePlugin } from "./plugins/authenticate.ts";
+import { errorsPlugin } from "./plugins/errors.ts";
+import { openapiPlugin } from "./plugins/openapi.ts";
+import { serializerPlugin } from "./plugins/serializer.ts";
+import { authRoutes, sessionRoutes } from "./routes/auth/routes.ts";
+import { meRoutes } from "./routes/me/routes.ts";
+import { opsRoutes } from "./routes/ops/routes.ts";
+import { todoRoutes } from "./routes/todos/routes.ts";
+
+export const BODY_LIMIT = 64 * 1024;
+
+/** Never logged: credentials in headers and bodies. Fastify does not log bodies, the rest is belt and braces. */
+const REDACT = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "*.password",
+  "*.currentPassword",
+  "*.newPassword",
+  "*.refreshToken",
+  "*.accessToken",
+];
+
+export interface AppOptions {
+  config: Config;
+  /** An already open database (tests); otherwise one is opened from the config and closed with the app. */
+  database?: DatabaseHandle;
+  /** Pino logger options, or false for none. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+  await migrate(database.db);
+
+  const logger =
+    options.logger === false
+      ? false
+      : { level: config.LOG_LEVEL, redact: REDACT, ...(options.logger === true ? {} : options.logger) };
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(",").map((entry) => entry.trim()) : false,
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  const secrets = deriveSecrets(
+    resolveKeySecret({ secret: config.AUTH_KEY_SECRET, dataDir: config.DATA_DIR, log: (msg) => app.log.warn(msg) }),
+  );
+  const keys = await createKeyStore({
+    db: database.db,
+    keyEncryptionKey: secrets.keyEncryptionKey,
+    retainRetiredForMs: (config.AUTH_ACCESS_TTL + 120) * 1000,
+  });
+  const revocations = await createRevocationList(database.db, config.AUTH_ACCESS_TTL);
+  const auth: AuthContext = {
+    db: database.db,
+    passwords: createPasswordHasher(config.AUTH_HASH_CONCURRENCY),
+    keys,
+    accessTokens: createAccessTokens({
+      keys,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      ttlSeconds: config.AUTH_ACCESS_TTL,
+    }),
+    revocations,
+    refreshDerivationKey: secrets.refreshDerivationKey,
+    config,
+  };
+
+  app.addHook("onClose", async () => {
+    keys.close();
+    revocations.close();
+    if (!options.database) await database.close();
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  // Only JSON bodies: text/plain and friends are 415, not silently parsed.
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: BODY_LIMIT }, parseJson);
+  app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: "string", bodyLimit: BODY_LIMIT }, parseJson);
+
+  app.setValidatorCompiler(validatorCompiler);
+  await app.register(errorsPlugin);
+  await app.register(serializerPlugin);
+  await app.register(authenticatePlugin, { auth });
+  await app.register(openapiPlugin);
+
+  await app.register(opsRoutes);
+  await app.register(authRoutes, { prefix: "/api/v1/auth" });
+  await app.register(sessionRoutes, { prefix: "/api/v1/auth" });
+  await app.register(meRoutes, { prefix: "/api/v1/me" });
+  await app.register(todoRoutes, { prefix: "/api/v1/todos" });
+  return app;
+}

@@ -1,0 +1,111 @@
+import type { ChangePassword, DeleteMe, Session, SignUp, UpdateMe, User } from "@taskvault/contract/auth";
+import { eq } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import { idempotencyKeys, refreshTokens, sessions, todos, users } from "../db/schema.ts";
+import { AppError, validationError } from "../errors.ts";
+import type { AuthContext, Caller, ClientInfo } from "./context.ts";
+import { revokeSessionsIn, startSession } from "./sessions.ts";
+import { toUser } from "./users.ts";
+
+const UNIQUE_VIOLATION = "23505";
+
+const commonPasswordError = (field: string) =>
+  validationError(field, "This password is too common; choose one that is harder to guess");
+
+export async function signUp(ctx: AuthContext, input: SignUp, client: ClientInfo): Promise<Session> {
+  if (ctx.passwords.isCommon(input.password)) throw commonPasswordError("password");
+  const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+  if (existing) throw emailTaken();
+  const passwordHash = await ctx.passwords.hash(input.password);
+  const now = new Date();
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({
+          id: uuidv7(),
+          email: input.email,
+          name: input.name ?? "",
+          passwordHash,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      return startSession(ctx, tx, user!, client);
+    });
+  } catch (error) {
+    // Two sign-ups for one address at once: the unique index decides, the loser gets a 409.
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+}
+
+const emailTaken = () => new AppError("email_taken", "An account with this email already exists");
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+async function findUser(ctx: AuthContext, userId: string) {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new AppError("invalid_token", "The account no longer exists");
+  return user;
+}
+
+/** Wrong passwords on account changes are 401 invalid_credentials, like sign-in. */
+async function checkPassword(ctx: AuthContext, user: typeof users.$inferSelect, password: string) {
+  if (!(await ctx.passwords.verify(user.passwordHash, password))) {
+    throw new AppError("invalid_credentials", "The password is incorrect");
+  }
+}
+
+export async function getMe(ctx: AuthContext, caller: Caller): Promise<User> {
+  return toUser(await findUser(ctx, caller.userId));
+}
+
+export async function updateMe(ctx: AuthContext, caller: Caller, input: UpdateMe): Promise<User> {
+  const [user] = await ctx.db
+    .update(users)
+    .set({ name: input.name, updatedAt: new Date() })
+    .where(eq(users.id, caller.userId))
+    .returning();
+  if (!user) throw new AppError("invalid_token", "The account no longer exists");
+  return toUser(user);
+}
+
+/** Changes the password and ends every other session (a thief's included); this one goes on. */
+export async function changePassword(ctx: AuthContext, caller: Caller, input: ChangePassword): Promise<void> {
+  const user = await findUser(ctx, caller.userId);
+  await checkPassword(ctx, user, input.currentPassword);
+  if (ctx.passwords.isCommon(input.newPassword)) throw commonPasswordError("newPassword");
+  const passwordHash = await ctx.passwords.hash(input.newPassword);
+  const revoked = await ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, caller.userId));
+    return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "password_changed");
+  });
+  ctx.revocations.publish(revoked);
+}
+
+/** Deletes the account and everything it owns in one transaction; its tokens die at once. */
+export async function deleteAccount(ctx: AuthContext, caller: Caller, input: DeleteMe): Promise<void> {
+  const user = await findUser(ctx, caller.userId);
+  await checkPassword(ctx, user, input.password);
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const owned = await tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
+    const recorded = await ctx.revocations.record(
+      tx,
+      user.id,
+      owned.map((row) => row.id),
+    );
+    await tx.delete(todos).where(eq(todos.userId, user.id));
+    await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, user.id));
+    await tx.delete(refreshTokens).where(eq(refreshTokens.userId, user.id));
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    await tx.delete(users).where(eq(users.id, user.id));
+    return recorded;
+  });
+  ctx.revocations.publish(revoked);
+}

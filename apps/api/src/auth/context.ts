@@ -1,0 +1,29 @@
+import type { Config } from "../config.ts";
+import type { Database } from "../db/client.ts";
+import type { AccessTokens } from "./access-tokens.ts";
+import type { PasswordHasher } from "./passwords.ts";
+import type { RevocationList } from "./revocation.ts";
+import type { KeyStore } from "./signing-keys.ts";
+
+/** What the auth functions need; built once in app.ts and decorated onto the instance as `auth`. */
+export interface AuthContext {
+  db: Database;
+  passwords: PasswordHasher;
+  keys: KeyStore;
+  accessTokens: AccessTokens;
+  revocations: RevocationList;
+  refreshDerivationKey: Buffer;
+  config: Pick<Config, "AUTH_ACCESS_TTL" | "AUTH_REFRESH_TTL" | "AUTH_SESSION_MAX_AGE" | "AUTH_REFRESH_REUSE_GRACE">;
+}
+
+/** Who made a request: recorded on the session for the session list. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The authenticated caller, set on the request by the authenticate hook. */
+export interface Caller {
+  userId: string;
+  sessionId: string;
+}

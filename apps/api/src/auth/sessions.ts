@@ -1,0 +1,238 @@
+import type { Session, SessionInfo, SignIn } from "@taskvault/contract/auth";
+import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import { rowsOf } from "../db/migrate.ts";
+import { refreshTokens, sessions, users } from "../db/schema.ts";
+import type { Executor } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
+import type { AuthContext, Caller, ClientInfo } from "./context.ts";
+import type { RevokedSession } from "./revocation.ts";
+import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
+import { toUser } from "./users.ts";
+
+const MAX_USER_AGENT = 512;
+
+const invalidRefresh = () =>
+  new AppError("invalid_refresh_token", "The refresh token is invalid, expired or revoked; sign in again");
+
+async function sessionResponse(
+  ctx: AuthContext,
+  user: typeof users.$inferSelect,
+  sessionId: string,
+  refreshToken: string,
+  refreshExpiresAt: Date,
+): Promise<Session> {
+  const access = await ctx.accessTokens.sign(user.id, sessionId);
+  return {
+    user: toUser(user),
+    accessToken: access.token,
+    tokenType: "Bearer",
+    expiresIn: access.expiresIn,
+    refreshToken,
+    refreshExpiresIn: Math.max(0, Math.floor((refreshExpiresAt.getTime() - Date.now()) / 1000)),
+  };
+}
+
+/** Opens a session for a user whose password was just checked (sign-in or sign-up). */
+export async function startSession(
+  ctx: AuthContext,
+  tx: Executor,
+  user: typeof users.$inferSelect,
+  client: ClientInfo,
+): Promise<Session> {
+  const now = new Date();
+  const sessionId = uuidv7();
+  const expiresAt = new Date(now.getTime() + ctx.config.AUTH_SESSION_MAX_AGE * 1000);
+  const refreshExpiresAt = new Date(Math.min(now.getTime() + ctx.config.AUTH_REFRESH_TTL * 1000, expiresAt.getTime()));
+  const refreshToken = newRefreshToken(user.id);
+  await tx.insert(sessions).values({
+    userId: user.id,
+    id: sessionId,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt,
+    userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+    ip: client.ip,
+  });
+  await tx.insert(refreshTokens).values({
+    userId: user.id,
+    tokenHash: hashRefreshToken(refreshToken),
+    sessionId,
+    createdAt: now,
+    expiresAt: refreshExpiresAt,
+  });
+  return sessionResponse(ctx, user, sessionId, refreshToken, refreshExpiresAt);
+}
+
+export async function signIn(ctx: AuthContext, input: SignIn, client: ClientInfo): Promise<Session> {
+  const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
+  const matches = await ctx.passwords.verify(user?.passwordHash ?? null, input.password);
+  if (!user || !matches) throw new AppError("invalid_credentials", "Email or password is incorrect");
+  return startSession(ctx, ctx.db, user, client);
+}
+
+interface RotatedRow {
+  session_id: string;
+  refresh_expires_at: Date | string;
+}
+
+/**
+ * Rotates a refresh token. The winning rotation is one statement: it spends the token only if it
+ * is unspent and its session live, inserts the successor and touches the session, so concurrent
+ * requests cannot both win. A loser that arrives within the reuse grace gets the same (derived)
+ * successor; a spent token presented after the grace is treated as stolen and ends the session.
+ */
+export async function refreshSession(ctx: AuthContext, refreshToken: string): Promise<Session> {
+  const parsed = parseRefreshToken(refreshToken);
+  if (!parsed) throw invalidRefresh();
+  const { userId } = parsed;
+  const tokenHash = hashRefreshToken(refreshToken);
+  const successor = successorOf(refreshToken, ctx.refreshDerivationKey);
+  const successorHash = hashRefreshToken(successor);
+  const now = new Date();
+  const idleMs = ctx.config.AUTH_REFRESH_TTL * 1000;
+
+  const rotated = rowsOf<RotatedRow>(
+    await ctx.db.execute(sql`
+      with spent as (
+        update refresh_tokens rt set spent_at = ${now}
+        from sessions s
+        where rt.user_id = ${userId} and rt.token_hash = ${tokenHash}
+          and rt.spent_at is null and rt.expires_at > ${now}
+          and s.user_id = rt.user_id and s.id = rt.session_id
+          and s.revoked_at is null and s.expires_at > ${now}
+        returning rt.session_id, least(${new Date(now.getTime() + idleMs)}::timestamptz, s.expires_at) as refresh_expires_at
+      ), successor as (
+        insert into refresh_tokens (user_id, token_hash, session_id, created_at, expires_at)
+        select ${userId}, ${successorHash}, session_id, ${now}, refresh_expires_at from spent
+        on conflict do nothing
+        returning session_id, expires_at as refresh_expires_at
+      )
+      update sessions set last_used_at = ${now}
+      from successor
+      where sessions.user_id = ${userId} and sessions.id = successor.session_id
+      returning successor.session_id, successor.refresh_expires_at`),
+  );
+  const won = rotated[0];
+  if (won) return respondWithUser(ctx, userId, won.session_id, successor, new Date(won.refresh_expires_at));
+
+  const [presented] = await ctx.db
+    .select({
+      sessionId: refreshTokens.sessionId,
+      spentAt: refreshTokens.spentAt,
+      expiresAt: refreshTokens.expiresAt,
+      revokedAt: sessions.revokedAt,
+      sessionExpiresAt: sessions.expiresAt,
+    })
+    .from(refreshTokens)
+    .innerJoin(sessions, and(eq(sessions.userId, refreshTokens.userId), eq(sessions.id, refreshTokens.sessionId)))
+    .where(and(eq(refreshTokens.userId, userId), eq(refreshTokens.tokenHash, tokenHash)));
+  if (!presented?.spentAt || presented.revokedAt || presented.sessionExpiresAt <= now) throw invalidRefresh();
+
+  const graceMs = ctx.config.AUTH_REFRESH_REUSE_GRACE * 1000;
+  if (now.getTime() - presented.spentAt.getTime() <= graceMs) {
+    const [next] = await ctx.db
+      .select({ expiresAt: refreshTokens.expiresAt })
+      .from(refreshTokens)
+      .where(and(eq(refreshTokens.userId, userId), eq(refreshTokens.tokenHash, successorHash)));
+    if (!next) throw invalidRefresh();
+    return respondWithUser(ctx, userId, presented.sessionId, successor, next.expiresAt);
+  }
+
+  await revokeSessions(ctx, userId, { ids: [presented.sessionId] }, "refresh_token_reuse");
+  throw new AppError(
+    "invalid_refresh_token",
+    "This refresh token was already used; the session has been ended for safety. Sign in again",
+  );
+}
+
+async function respondWithUser(
+  ctx: AuthContext,
+  userId: string,
+  sessionId: string,
+  refreshToken: string,
+  refreshExpiresAt: Date,
+) {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw invalidRefresh();
+  return sessionResponse(ctx, user, sessionId, refreshToken, refreshExpiresAt);
+}
+
+/** Which of a user's live sessions to end. */
+export type SessionSelection = { ids: string[] } | { allExcept: string | null };
+
+/**
+ * Ends sessions inside the caller's transaction: marks them revoked, drops their refresh tokens
+ * and records them in the revoked list. Publish the result once the transaction commits.
+ */
+export async function revokeSessionsIn(
+  ctx: AuthContext,
+  tx: Executor,
+  userId: string,
+  selection: SessionSelection,
+  reason: string,
+): Promise<RevokedSession[]> {
+  if ("ids" in selection && selection.ids.length === 0) return [];
+  const ended = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokeReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        "ids" in selection
+          ? inArray(sessions.id, selection.ids)
+          : selection.allExcept
+            ? ne(sessions.id, selection.allExcept)
+            : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  const ids = ended.map((row) => row.id);
+  if (ids.length === 0) return [];
+  await tx.delete(refreshTokens).where(and(eq(refreshTokens.userId, userId), inArray(refreshTokens.sessionId, ids)));
+  return ctx.revocations.record(tx, userId, ids);
+}
+
+/** Ends sessions in a transaction of its own; their access tokens are refused on every instance at once. */
+export async function revokeSessions(
+  ctx: AuthContext,
+  userId: string,
+  selection: SessionSelection,
+  reason: string,
+): Promise<RevokedSession[]> {
+  const revoked = await ctx.db.transaction((tx) => revokeSessionsIn(ctx, tx, userId, selection, reason));
+  ctx.revocations.publish(revoked);
+  return revoked;
+}
+
+export async function listSessions(ctx: AuthContext, caller: Caller): Promise<SessionInfo[]> {
+  const now = new Date();
+  const rows = await ctx.db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, caller.userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        gt(sessions.lastUsedAt, new Date(now.getTime() - ctx.config.AUTH_REFRESH_TTL * 1000)),
+      ),
+    )
+    .orderBy(sql`${sessions.lastUsedAt} desc`);
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt.toISOString(),
+    userAgent: row.userAgent,
+    ip: row.ip,
+    current: row.id === caller.sessionId,
+  }));
+}
+
+export async function revokeOwnSession(ctx: AuthContext, caller: Caller, sessionId: string): Promise<void> {
+  if (!isUuid(sessionId)) throw new AppError("not_found", "No such session");
+  const ended = await revokeSessions(ctx, caller.userId, { ids: [sessionId] }, "revoked_by_user");
+  if (ended.length === 0) throw new AppError("not_found", "No such session");
+}

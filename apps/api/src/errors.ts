@@ -1,0 +1,62 @@
+import type { ErrorCode, Problem } from "@taskvault/contract/errors";
+
+const STATUS: Record<ErrorCode, { status: number; title: string }> = {
+  bad_request: { status: 400, title: "Bad request" },
+  invalid_json: { status: 400, title: "Malformed JSON" },
+  invalid_query: { status: 400, title: "Invalid query string" },
+  unauthorized: { status: 401, title: "Authentication required" },
+  invalid_token: { status: 401, title: "Invalid token" },
+  invalid_credentials: { status: 401, title: "Invalid email or password" },
+  invalid_refresh_token: { status: 401, title: "Invalid refresh token" },
+  forbidden: { status: 403, title: "Forbidden" },
+  not_found: { status: 404, title: "Not found" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  email_taken: { status: 409, title: "Email already registered" },
+  conflict: { status: 409, title: "Conflict" },
+  precondition_failed: { status: 412, title: "Precondition failed" },
+  payload_too_large: { status: 413, title: "Payload too large" },
+  unsupported_media_type: { status: 415, title: "Unsupported media type" },
+  validation_failed: { status: 422, title: "Validation failed" },
+  idempotency_key_reused: { status: 422, title: "Idempotency key reused" },
+  rate_limited: { status: 429, title: "Too many requests" },
+  service_unavailable: { status: 503, title: "Service unavailable" },
+  internal_error: { status: 500, title: "Internal server error" },
+};
+
+export type FieldErrors = Record<string, string[]>;
+
+/** A failure a client can understand: domain code throws it, one error handler renders it. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors: FieldErrors | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? STATUS[code].title);
+    this.code = code;
+    this.status = STATUS[code].status;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function problemFor(code: ErrorCode, detail?: string, errors?: FieldErrors): Problem {
+  const { status, title } = STATUS[code];
+  return {
+    type: `https://taskvault.dev/problems/${code.replaceAll("_", "-")}`,
+    title,
+    status,
+    detail: detail ?? title,
+    code,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function validationError(field: string, message: string): AppError {
+  return new AppError("validation_failed", message, { errors: { [field]: [message] } });
+}

@@ -1,0 +1,39 @@
+// /api/v1/me – the signed-in user's profile, password and account
+import { ChangePassword, DeleteMe, UpdateMe, User } from "@taskvault/contract/auth";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { changePassword, deleteAccount, getMe, updateMe } from "../../auth/accounts.ts";
+
+const tags = ["me"];
+const security = [{ bearer: [] }];
+
+export const meRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("onRequest", app.authenticate);
+
+  app.get("/", { schema: { tags, security, summary: "The signed-in user", response: { 200: User } } }, (request) =>
+    getMe(app.auth, request.caller),
+  );
+
+  app.patch(
+    "/",
+    { schema: { tags, security, summary: "Change the user's name", body: UpdateMe, response: { 200: User } } },
+    (request) => updateMe(app.auth, request.caller, request.body),
+  );
+
+  app.put(
+    "/password",
+    { schema: { tags, security, summary: "Change the password; every other session ends", body: ChangePassword } },
+    async (request, reply) => {
+      await changePassword(app.auth, request.caller, request.body);
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    "/",
+    { schema: { tags, security, summary: "Delete the account and all its data", body: DeleteMe } },
+    async (request, reply) => {
+      await deleteAccount(app.auth, request.caller, request.body);
+      return reply.code(204).send();
+    },
+  );
+};

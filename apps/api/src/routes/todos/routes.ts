@@ -1,0 +1,164 @@
+// /api/v1/todos – the signed-in user's todos; every query is scoped to the token's user
+import {
+  CompleteAllResult,
+  CreateTodo,
+  DeleteCompletedResult,
+  DeleteTodosQuery,
+  ListTodosQuery,
+  ReplaceTodo,
+  Todo,
+  TodoPage,
+  TodoParams,
+  UpdateTodo,
+} from "@taskvault/contract/todos";
+import type { FastifyReply } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../../errors.ts";
+import {
+  completeAll,
+  createTodo,
+  createTodoOnce,
+  deleteCompleted,
+  deleteTodo,
+  getTodo,
+  listTodos,
+  parseIfMatch,
+  replaceTodo,
+  updateTodo,
+} from "./todos.ts";
+
+const tags = ["todos"];
+const security = [{ bearer: [] }];
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const IfMatchHeaders = z.object({ "if-match": z.string().max(1000).optional() });
+const CreateHeaders = z.object({ "idempotency-key": z.string().optional() });
+
+const withEtag = (reply: FastifyReply, todo: Todo) => {
+  reply.header("etag", `"${todo.version}"`);
+  return todo;
+};
+
+export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.auth;
+  app.addHook("onRequest", app.authenticate);
+
+  app.get(
+    "/",
+    { schema: { tags, security, summary: "List todos", querystring: ListTodosQuery, response: { 200: TodoPage } } },
+    (request) => listTodos(db, request.caller.userId, request.query),
+  );
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Create a todo (Idempotency-Key makes retries safe for 24 h)",
+        headers: CreateHeaders,
+        body: CreateTodo,
+        response: { 201: Todo },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers["idempotency-key"];
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new AppError("bad_request", "Idempotency-Key must be 1–255 visible ASCII characters");
+      }
+      const { todo } = key
+        ? await createTodoOnce(db, request.caller.userId, key, request.body)
+        : { todo: await createTodo(db, request.caller.userId, request.body) };
+      reply.code(201).header("location", `/api/v1/todos/${todo.id}`);
+      return withEtag(reply, todo);
+    },
+  );
+
+  app.post(
+    "/complete-all",
+    { schema: { tags, security, summary: "Complete every active todo", response: { 200: CompleteAllResult } } },
+    (request) => completeAll(db, request.caller.userId),
+  );
+
+  app.delete(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Delete completed todos (status=completed is required)",
+        querystring: DeleteTodosQuery,
+        response: { 200: DeleteCompletedResult },
+      },
+    },
+    (request) => deleteCompleted(db, request.caller.userId),
+  );
+
+  app.get(
+    "/:id",
+    { schema: { tags, security, summary: "One todo, with its ETag", params: TodoParams, response: { 200: Todo } } },
+    async (request, reply) => withEtag(reply, await getTodo(db, request.caller.userId, request.params.id)),
+  );
+
+  app.patch(
+    "/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Change some fields (If-Match for optimistic concurrency)",
+        params: TodoParams,
+        headers: IfMatchHeaders,
+        body: UpdateTodo,
+        response: { 200: Todo },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await updateTodo(
+          db,
+          request.caller.userId,
+          request.params.id,
+          request.body,
+          parseIfMatch(request.headers["if-match"]),
+        ),
+      ),
+  );
+
+  app.put(
+    "/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Replace a todo (omitted fields return to their defaults)",
+        params: TodoParams,
+        headers: IfMatchHeaders,
+        body: ReplaceTodo,
+        response: { 200: Todo },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await replaceTodo(
+          db,
+          request.caller.userId,
+          request.params.id,
+          request.body,
+          parseIfMatch(request.headers["if-match"]),
+        ),
+      ),
+  );
+
+  app.delete(
+    "/:id",
+    { schema: { tags, security, summary: "Delete a todo", params: TodoParams, headers: IfMatchHeaders } },
+    async (request, reply) => {
+      await deleteTodo(db, request.caller.userId, request.params.id, parseIfMatch(request.headers["if-match"]));
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,351 @@
+import { createHash } from "node:crypto";
+import type {
+  CreateTodo,
+  ListTodosQuery,
+  Priority,
+  ReplaceTodo,
+  Todo,
+  TodoPage,
+  TodoSort,
+  UpdateTodo,
+} from "@taskvault/contract/todos";
+import { and, arrayContains, eq, gte, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Database, Executor } from "../../db/client.ts";
+import { idempotencyKeys, todos } from "../../db/schema.ts";
+import { AppError } from "../../errors.ts";
+import { isUuid } from "../../ids.ts";
+import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
+import { startOfDay } from "./time-zones.ts";
+
+type TodoRow = typeof todos.$inferSelect;
+
+const PRIORITIES: readonly Priority[] = ["none", "low", "medium", "high"];
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+export function toTodo(row: TodoRow): Todo {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    completed: row.completed,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    priority: PRIORITIES[row.priority] ?? "none",
+    tags: row.tags,
+    position: row.position,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    version: row.version,
+  };
+}
+
+const notFound = () => new AppError("not_found", "No such todo");
+
+// ---------------------------------------------------------------------------------------------
+// Listing
+
+interface SortKey {
+  column: SQL;
+  descending: boolean;
+  kind: ValueKind;
+  valueOf(row: TodoRow): CursorValue;
+}
+
+const key = (column: SQL, kind: ValueKind, valueOf: SortKey["valueOf"], descending = false): SortKey => ({
+  column,
+  kind,
+  valueOf,
+  descending,
+});
+const byId = (descending = false) => key(sql`${todos.id}`, "uuid", (row) => row.id, descending);
+const byPosition = key(sql`${todos.position}`, "number", (row) => row.position);
+
+/** Every sort ends with the id, so the order is total and a cursor names one exact place. */
+const SORTS: Record<TodoSort, SortKey[]> = {
+  position: [byPosition, byId()],
+  created: [key(sql`${todos.createdAt}`, "instant", (row) => row.createdAt.toISOString()), byId()],
+  "-created": [key(sql`${todos.createdAt}`, "instant", (row) => row.createdAt.toISOString(), true), byId(true)],
+  due: [
+    key(
+      sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`,
+      "instant",
+      (row) => row.dueAt?.toISOString() ?? "infinity",
+    ),
+    byId(),
+  ],
+  priority: [key(sql`${todos.priority}`, "number", (row) => row.priority, true), byPosition, byId()],
+  title: [key(sql`lower(${todos.title})`, "text", (row) => row.title.toLowerCase()), byId()],
+};
+
+/** Rows strictly after the cursor: (a, b, id) > (va, vb, vid) with each column's own direction. */
+function after(keys: SortKey[], values: CursorValue[]): SQL {
+  const alternatives = keys.map((sortKey, index) => {
+    const equalBefore = keys.slice(0, index).map((earlier, j) => sql`${earlier.column} = ${values[j]}`);
+    const beyond = sortKey.descending
+      ? sql`${sortKey.column} < ${values[index]}`
+      : sql`${sortKey.column} > ${values[index]}`;
+    return sql.join([...equalBefore, beyond], sql` and `);
+  });
+  return sql`(${sql.join(
+    alternatives.map((alternative) => sql`(${alternative})`),
+    sql` or `,
+  )})`;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undefined)[] {
+  const conditions: (SQL | undefined)[] = [eq(todos.userId, userId)];
+  if (query.status === "active") conditions.push(eq(todos.completed, false));
+  if (query.status === "completed") conditions.push(eq(todos.completed, true));
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    conditions.push(sql`(${todos.title} ilike ${pattern} or ${todos.description} ilike ${pattern})`);
+  }
+  if (query.tag) conditions.push(arrayContains(todos.tags, [query.tag]));
+  if (query.priority) conditions.push(eq(todos.priority, PRIORITIES.indexOf(query.priority)));
+  switch (query.due) {
+    case "overdue":
+      conditions.push(lt(todos.dueAt, now), eq(todos.completed, false));
+      break;
+    case "today":
+      conditions.push(gte(todos.dueAt, startOfDay(query.tz, now)), lt(todos.dueAt, startOfDay(query.tz, now, 1)));
+      break;
+    case "upcoming":
+      conditions.push(gte(todos.dueAt, startOfDay(query.tz, now, 1)));
+      break;
+    case "none":
+      conditions.push(isNull(todos.dueAt));
+      break;
+  }
+  return conditions;
+}
+
+export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<TodoPage> {
+  const keys = SORTS[query.sort];
+  const conditions = filters(userId, query, new Date());
+  if (query.cursor) {
+    const cursor = decodeCursor(
+      query.cursor,
+      query.sort,
+      keys.map((sortKey) => sortKey.kind),
+    );
+    conditions.push(after(keys, cursor.values));
+  }
+  const rows = await db
+    .select()
+    .from(todos)
+    .where(and(...conditions))
+    .orderBy(...keys.map((sortKey) => (sortKey.descending ? sql`${sortKey.column} desc` : sortKey.column)))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const hasMore = rows.length > query.limit;
+  return {
+    items: page.map(toTodo),
+    nextCursor:
+      hasMore && last ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueOf(last)) }) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and writing one todo
+
+export async function getTodo(db: Database, userId: string, id: string): Promise<Todo> {
+  if (!isUuid(id)) throw notFound();
+  const [row] = await db
+    .select()
+    .from(todos)
+    .where(and(eq(todos.userId, userId), eq(todos.id, id)));
+  if (!row) throw notFound();
+  return toTodo(row);
+}
+
+/** New todos go last: one more than the user's highest position. */
+const nextPosition = (userId: string) =>
+  sql`(select coalesce(max(${todos.position}), 0) + 1 from ${todos} where ${todos.userId} = ${userId})`;
+
+function writableColumns(input: UpdateTodo, now: Date) {
+  return {
+    ...(input.title !== undefined && { title: input.title }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.dueAt !== undefined && { dueAt: input.dueAt === null ? null : new Date(input.dueAt) }),
+    ...(input.priority !== undefined && { priority: PRIORITIES.indexOf(input.priority) }),
+    ...(input.tags !== undefined && { tags: input.tags }),
+    ...(input.position !== undefined && { position: input.position }),
+    ...(input.completed !== undefined && {
+      completed: input.completed,
+      // Completing keeps the first completion time; re-opening clears it.
+      completedAt: input.completed ? sql`coalesce(${todos.completedAt}, ${now})` : null,
+    }),
+  };
+}
+
+export async function createTodo(db: Executor, userId: string, input: CreateTodo): Promise<Todo> {
+  const now = new Date();
+  const [row] = await db
+    .insert(todos)
+    .values({
+      userId,
+      id: uuidv7(),
+      title: input.title,
+      description: input.description ?? "",
+      completed: input.completed ?? false,
+      completedAt: input.completed ? now : null,
+      dueAt: input.dueAt ? new Date(input.dueAt) : null,
+      priority: PRIORITIES.indexOf(input.priority ?? "none"),
+      tags: input.tags ?? [],
+      position: input.position ?? nextPosition(userId),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    })
+    .returning();
+  return toTodo(row!);
+}
+
+export interface StoredResponse {
+  todo: Todo;
+  /** True when this is the replay of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+/**
+ * Creates a todo once per Idempotency-Key (24 h). The key row is claimed in the same transaction
+ * as the insert: a concurrent request with the same key waits on it and then replays the stored
+ * response; if the first request fails, its claim rolls back with it.
+ */
+export async function createTodoOnce(
+  db: Database,
+  userId: string,
+  idempotencyKey: string,
+  input: CreateTodo,
+): Promise<StoredResponse> {
+  const requestHash = createHash("sha256").update(JSON.stringify(input)).digest("base64url");
+  const now = new Date();
+  const keyMatches = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, idempotencyKey));
+  return db.transaction(async (tx) => {
+    await tx
+      .delete(idempotencyKeys)
+      .where(and(keyMatches, lte(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))));
+    const claimed = await tx
+      .insert(idempotencyKeys)
+      .values({ userId, key: idempotencyKey, requestHash, status: 0, body: {}, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length === 0) {
+      const [stored] = await tx.select().from(idempotencyKeys).where(keyMatches);
+      if (!stored || stored.requestHash !== requestHash) {
+        throw new AppError("idempotency_key_reused", "This Idempotency-Key was used with a different request", {
+          errors: { "Idempotency-Key": ["Already used with a different body"] },
+        });
+      }
+      return { todo: stored.body as Todo, replayed: true };
+    }
+    const todo = await createTodo(tx, userId, input);
+    await tx.update(idempotencyKeys).set({ status: 201, body: todo }).where(keyMatches);
+    return { todo, replayed: false };
+  });
+}
+
+/** `If-Match` values: `*`, or one or more quoted versions (weak or strong). */
+export function parseIfMatch(header: string | undefined): number[] | "any" | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === "*") return "any";
+  return [...header.matchAll(/(?:W\/)?"(\d{1,9})"/g)].map((match) => Number(match[1]));
+}
+
+function versionCondition(ifMatch: number[] | "any" | undefined): SQL | undefined {
+  if (ifMatch === undefined || ifMatch === "any") return undefined;
+  if (ifMatch.length === 0) return sql`false`;
+  return inArray(todos.version, ifMatch);
+}
+
+/** Nothing matched: a missing (or foreign) todo is 404, a stale If-Match 412. */
+async function explainMiss(db: Database, userId: string, id: string): Promise<never> {
+  const [exists] = await db
+    .select({ version: todos.version })
+    .from(todos)
+    .where(and(eq(todos.userId, userId), eq(todos.id, id)));
+  if (!exists) throw notFound();
+  throw new AppError("precondition_failed", "The todo changed since you loaded it; reload it and try again");
+}
+
+export async function updateTodo(
+  db: Database,
+  userId: string,
+  id: string,
+  input: UpdateTodo,
+  ifMatch?: number[] | "any",
+): Promise<Todo> {
+  if (!isUuid(id)) throw notFound();
+  const now = new Date();
+  const changes = writableColumns(input, now);
+  if (Object.keys(changes).length === 0) {
+    const current = await getTodo(db, userId, id);
+    if (ifMatch !== undefined && ifMatch !== "any" && !ifMatch.includes(current.version)) {
+      throw new AppError("precondition_failed", "The todo changed since you loaded it; reload it and try again");
+    }
+    return current;
+  }
+  const [row] = await db
+    .update(todos)
+    .set({ ...changes, updatedAt: now, version: sql`${todos.version} + 1` })
+    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(ifMatch)))
+    .returning();
+  if (!row) return explainMiss(db, userId, id);
+  return toTodo(row);
+}
+
+/** PUT: every writable field is set; omitted ones return to their defaults (position is kept). */
+export function replaceTodo(
+  db: Database,
+  userId: string,
+  id: string,
+  input: ReplaceTodo,
+  ifMatch?: number[] | "any",
+): Promise<Todo> {
+  return updateTodo(
+    db,
+    userId,
+    id,
+    {
+      title: input.title,
+      description: input.description ?? "",
+      completed: input.completed ?? false,
+      dueAt: input.dueAt ?? null,
+      priority: input.priority ?? "none",
+      tags: input.tags ?? [],
+      ...(input.position !== undefined && { position: input.position }),
+    },
+    ifMatch,
+  );
+}
+
+export async function deleteTodo(db: Database, userId: string, id: string, ifMatch?: number[] | "any") {
+  if (!isUuid(id)) throw notFound();
+  const deleted = await db
+    .delete(todos)
+    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(ifMatch)))
+    .returning({ id: todos.id });
+  if (deleted.length === 0) await explainMiss(db, userId, id);
+}
+
+export async function completeAll(db: Database, userId: string): Promise<{ updated: number }> {
+  const now = new Date();
+  const updated = await db
+    .update(todos)
+    .set({ completed: true, completedAt: now, updatedAt: now, version: sql`${todos.version} + 1` })
+    .where(and(eq(todos.userId, userId), eq(todos.completed, false)))
+    .returning({ id: todos.id });
+  return { updated: updated.length };
+}
+
+export async function deleteCompleted(db: Database, userId: string): Promise<{ deleted: number }> {
+  const deleted = await db
+    .delete(todos)
+    .where(and(eq(todos.userId, userId), eq(todos.completed, true)))
+    .returning({ id: todos.id });
+  return { deleted: deleted.length };
+}

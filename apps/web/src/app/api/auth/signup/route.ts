@@ -1,0 +1,7 @@
+// POST /api/auth/signup – create an account with the API and start a cookie session
+import type { NextRequest } from "next/server";
+import { startSession } from "@/features/auth/sign-in.server.ts";
+
+export function POST(request: NextRequest) {
+  return startSession(request, "/api/v1/auth/signup");
+}

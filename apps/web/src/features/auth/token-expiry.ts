@@ -1,0 +1,34 @@
+/**
+ * Reads `iat`/`exp` from an access token without verifying it. The web server only uses them to
+ * decide *when* to refresh; the API verifies every token it receives, so nothing here is trusted.
+ */
+export type TokenTimes = { issuedAt: number; expiresAt: number };
+
+export function readTokenTimes(token: string): TokenTimes | null {
+  const payload = token.split(".")[1];
+  if (!payload) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (typeof claims !== "object" || claims === null) return null;
+    const { iat, exp } = claims as { iat?: unknown; exp?: unknown };
+    if (typeof exp !== "number") return null;
+    return { issuedAt: typeof iat === "number" ? iat : exp, expiresAt: exp };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when the access token is missing or close enough to expiry that a request made with it
+ * might be refused on the way. The margin is a fifth of the token's lifetime, between 2 and 60 s,
+ * so both the default 10-minute tokens and very short test tokens refresh in time.
+ */
+export function shouldRefresh(accessToken: string | null | undefined, nowSeconds = Date.now() / 1000): boolean {
+  if (!accessToken) return true;
+  const times = readTokenTimes(accessToken);
+  // Not a JWT we can read: let the API judge it, and refresh on its 401.
+  if (!times) return false;
+  const lifetime = Math.max(0, times.expiresAt - times.issuedAt);
+  const margin = Math.min(60, Math.max(2, lifetime / 5));
+  return times.expiresAt - nowSeconds <= margin;
+}

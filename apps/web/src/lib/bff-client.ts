@@ -1,0 +1,59 @@
+import type { Problem } from "@taskvault/contract/errors";
+
+/**
+ * The browser's only way to the data: same-origin calls to the BFF, which holds the tokens.
+ * Errors arrive as the API's problem+json and are thrown as `BffError`.
+ */
+export class BffError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<Problem> | null,
+  ) {
+    super(problem?.detail || problem?.title || `Request failed (${status})`);
+  }
+
+  /** Field name → messages for a 422. */
+  get fieldErrors(): Record<string, string[]> {
+    return this.problem?.errors ?? {};
+  }
+}
+
+export type BffRequest = {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Auth forms handle their own 401 (wrong password); everything else means the session ended. */
+  redirectOnUnauthorized?: boolean;
+};
+
+export async function bff<T>(path: string, { method = "GET", body, headers = {}, redirectOnUnauthorized = true }: BffRequest = {}) {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+      body: body === undefined ? null : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    throw new BffError(0, { title: "Network error", detail: "Could not reach Taskvault. Check your connection." });
+  }
+  if (response.status === 401 && redirectOnUnauthorized) {
+    signInAgain();
+  }
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
+    throw new BffError(response.status, problem);
+  }
+  const data = response.status === 204 ? null : ((await response.json().catch(() => null)) as T);
+  return { data: data as T, response };
+}
+
+/** The session ended elsewhere (revoked, expired): say so on the sign-in page and come back after. */
+export function signInAgain() {
+  const here = `${window.location.pathname}${window.location.search}`;
+  const params = new URLSearchParams({ reason: "expired" });
+  if (here !== "/") params.set("next", here);
+  window.location.assign(`/signin?${params}`);
+}

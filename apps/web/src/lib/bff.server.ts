@@ -1,0 +1,101 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { NextResponse } from "next/server";
+import {
+  type CookieSpec,
+  clearedSessionCookies,
+  isSecureRequest,
+  readSessionTokens,
+  sessionCookies,
+  writeCookies,
+} from "@/features/auth/cookies.server.ts";
+import { refreshSession } from "@/features/auth/refresh.server.ts";
+import { callApi } from "./api.server.ts";
+import { problemResponse } from "./problem.ts";
+
+/**
+ * The backend-for-frontend hop: a browser request to `/api/…` becomes an API call with the
+ * session's Bearer token, and the API's answer is relayed unchanged (status, body, ETag …), so the
+ * BFF "answers like the API". A 401 triggers one refresh and one retry.
+ */
+const BODY_LIMIT = 64 * 1024;
+const FORWARDED_REQUEST_HEADERS = ["content-type", "if-match", "if-none-match", "idempotency-key", "user-agent"];
+const RELAYED_RESPONSE_HEADERS = ["content-type", "etag", "retry-after", "www-authenticate"];
+
+export type ForwardOptions = {
+  /** Runs after a successful answer, e.g. to drop the cookies once the account is gone. */
+  onSuccess?: (response: NextResponse, secure: boolean) => void;
+};
+
+export async function forwardToApi(request: NextRequest, apiPath: string, options: ForwardOptions = {}) {
+  const secure = isSecureRequest(request.nextUrl, request.headers);
+  const tokens = readSessionTokens(request.cookies, secure);
+  if (!tokens.accessToken && !tokens.refreshToken) {
+    return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
+  }
+
+  let body: string | null = null;
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const declared = Number(request.headers.get("content-length") ?? 0);
+    if (declared > BODY_LIMIT) return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
+    body = await request.text();
+    if (Buffer.byteLength(body) > BODY_LIMIT) {
+      return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
+    }
+    if (body === "") body = null;
+  }
+  const headers: Record<string, string | null> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) headers[name] = request.headers.get(name);
+  const path = `${apiPath}${request.nextUrl.search}`;
+  const send = (accessToken: string) => callApi(path, { method: request.method, accessToken, body, headers });
+
+  let cookies: CookieSpec[] = [];
+  let response: Response | null = null;
+  try {
+    if (tokens.accessToken) response = await send(tokens.accessToken);
+    if ((response === null || response.status === 401) && tokens.refreshToken) {
+      const refreshed = await refreshSession(tokens.refreshToken, request.headers.get("user-agent"));
+      if (refreshed.kind === "refreshed") {
+        await response?.body?.cancel();
+        cookies = sessionCookies(refreshed.session, secure);
+        response = await send(refreshed.session.accessToken);
+      } else if (refreshed.kind === "rejected") {
+        await response?.body?.cancel();
+        const expired = problemResponse(401, "invalid_token", "Unauthorized", "Your session has ended. Sign in again.");
+        writeCookies(expired.cookies, clearedSessionCookies(secure));
+        return expired;
+      }
+    }
+  } catch {
+    return problemResponse(503, "service_unavailable", "Service Unavailable", "The Taskvault API cannot be reached.");
+  }
+  if (response === null) return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
+
+  const relayed = await relayResponse(response);
+  writeCookies(relayed.cookies, cookies);
+  if (response.ok) options.onSuccess?.(relayed, secure);
+  return relayed;
+}
+
+/** Copies an API response for the browser, rewriting API locations to their BFF twins. */
+export async function relayResponse(response: Response, body?: string): Promise<NextResponse> {
+  const headers = new Headers();
+  for (const name of RELAYED_RESPONSE_HEADERS) {
+    const value = response.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  const location = response.headers.get("location");
+  if (location) headers.set("location", location.replace(/^(?:https?:\/\/[^/]+)?\/api\/v1\//, "/api/"));
+  headers.set("cache-control", "no-store");
+  const text = body ?? (response.status === 204 || response.status === 304 ? null : await response.text());
+  return new NextResponse(text, { status: response.status, headers });
+}
+
+/** Path parameters become part of an API path: only id-shaped values may pass. */
+export function isIdSegment(value: string): boolean {
+  return /^[A-Za-z0-9-]{1,64}$/.test(value);
+}
+
+export function notFound() {
+  return problemResponse(404, "not_found", "Not Found", "No such resource.");
+}

@@ -1,0 +1,104 @@
+import { type NextRequest, NextResponse } from "next/server";
+import {
+  type CookieSpec,
+  clearedSessionCookies,
+  isSecureRequest,
+  readSessionTokens,
+  sessionCookies,
+  writeCookies,
+} from "@/features/auth/cookies.server.ts";
+import { refreshSession } from "@/features/auth/refresh.server.ts";
+import { shouldRefresh } from "@/features/auth/token-expiry.ts";
+import { pageContentSecurityPolicy } from "@/lib/csp.ts";
+import { env } from "@/lib/env.server.ts";
+import { isForeignStateChange } from "@/lib/origin.ts";
+import { problemResponse } from "@/lib/problem.ts";
+import { safeNextPath } from "@/lib/safe-next.ts";
+
+/**
+ * Runs before every page and BFF route:
+ * 1. refuses state-changing requests from other sites (CSRF),
+ * 2. refreshes the access token shortly before it expires, so pages and routes see a fresh one,
+ * 3. sends signed-out visitors to /signin and signed-in ones away from it, before anything renders,
+ * 4. gives each page a fresh CSP nonce.
+ */
+const PUBLIC_PAGES = new Set(["/signin", "/signup"]);
+// Routes that create a session from credentials; an old session must not be refreshed for them.
+const SESSION_ENTRY_ROUTES = new Set(["/api/auth/signin", "/api/auth/signup"]);
+// Routes that must run even when the session just ended: they clean up and redirect themselves.
+const ENDED_SESSION_ROUTES = new Set(["/api/auth/recover", "/api/auth/signout", "/api/auth/signout-all"]);
+
+export async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const isApi = pathname.startsWith("/api/");
+
+  if (
+    isForeignStateChange({
+      method: request.method,
+      origin: request.headers.get("origin"),
+      secFetchSite: request.headers.get("sec-fetch-site"),
+      host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"),
+    })
+  ) {
+    return problemResponse(403, "forbidden", "Forbidden", "Cross-site requests may not change anything here.");
+  }
+
+  const secure = isSecureRequest(request.nextUrl, request.headers);
+  const tokens = readSessionTokens(request.cookies, secure);
+  let isSignedIn = tokens.refreshToken !== null;
+  let sessionExpired = false;
+  let cookiesToWrite: CookieSpec[] = [];
+
+  if (tokens.refreshToken && !SESSION_ENTRY_ROUTES.has(pathname) && shouldRefresh(tokens.accessToken)) {
+    const result = await refreshSession(tokens.refreshToken, request.headers.get("user-agent"));
+    if (result.kind === "refreshed") {
+      cookiesToWrite = sessionCookies(result.session, secure);
+      // Let this very request's pages and routes read the new tokens, not only the next one.
+      for (const cookie of cookiesToWrite) request.cookies.set(cookie.name, cookie.value);
+    } else if (result.kind === "rejected") {
+      isSignedIn = false;
+      sessionExpired = true;
+      cookiesToWrite = clearedSessionCookies(secure);
+      for (const cookie of cookiesToWrite) request.cookies.delete(cookie.name);
+    }
+  }
+
+  if (isApi) {
+    if (sessionExpired && !ENDED_SESSION_ROUTES.has(pathname)) {
+      const response = problemResponse(401, "invalid_token", "Unauthorized", "Your session has ended. Sign in again.");
+      return withCookies(response, cookiesToWrite);
+    }
+    return withCookies(NextResponse.next({ request: { headers: request.headers } }), cookiesToWrite);
+  }
+
+  if (!PUBLIC_PAGES.has(pathname) && !isSignedIn) {
+    const target = new URL("/signin", request.url);
+    const next = `${pathname}${search}`;
+    if (next !== "/") target.searchParams.set("next", next);
+    if (sessionExpired) target.searchParams.set("reason", "expired");
+    return withCookies(NextResponse.redirect(target, 303), cookiesToWrite);
+  }
+  if (PUBLIC_PAGES.has(pathname) && isSignedIn) {
+    const target = new URL(safeNextPath(request.nextUrl.searchParams.get("next")), request.url);
+    return withCookies(NextResponse.redirect(target, 303), cookiesToWrite);
+  }
+
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
+  const csp = pageContentSecurityPolicy({ nonce, isDevelopment: env.isDevelopment, isSecure: secure });
+  const requestHeaders = new Headers(request.headers);
+  // Next reads the nonce from the request's CSP header and stamps it on its own scripts.
+  requestHeaders.set("content-security-policy", csp);
+  requestHeaders.set("x-nonce", nonce);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+  return withCookies(response, cookiesToWrite);
+}
+
+function withCookies(response: NextResponse, cookies: CookieSpec[]): NextResponse {
+  writeCookies(response.cookies, cookies);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+};
