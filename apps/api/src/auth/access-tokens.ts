@@ -3,7 +3,7 @@ import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 
 import { LRUCache } from "lru-cache";
 import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
-import { SIGNING_ALGORITHM, type KeyStore } from "./signing-keys.ts";
+import { type KeyStore, SIGNING_ALGORITHM } from "./signing-keys.ts";
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Clock skew tolerated between instances and clients, in seconds (the contract allows ≤ 30). */

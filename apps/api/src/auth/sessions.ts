@@ -1,14 +1,14 @@
 import type { Session, SessionInfo, SignIn } from "@taskvault/contract/auth";
 import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import type { Executor } from "../db/client.ts";
 import { rowsOf } from "../db/migrate.ts";
 import { refreshTokens, sessions, users } from "../db/schema.ts";
-import type { Executor } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
-import type { RevokedSession } from "./revocation.ts";
 import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
+import type { RevokedSession } from "./revocation.ts";
 import { toUser } from "./users.ts";
 
 const MAX_USER_AGENT = 512;
@@ -91,25 +91,27 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string): Pr
   const successor = successorOf(refreshToken, ctx.refreshDerivationKey);
   const successorHash = hashRefreshToken(successor);
   const now = new Date();
-  const idleMs = ctx.config.AUTH_REFRESH_TTL * 1000;
+  // Raw SQL parameters go as ISO strings: the postgres-js driver takes no Date objects there.
+  const at = now.toISOString();
+  const idleEnd = new Date(now.getTime() + ctx.config.AUTH_REFRESH_TTL * 1000).toISOString();
 
   const rotated = rowsOf<RotatedRow>(
     await ctx.db.execute(sql`
       with spent as (
-        update refresh_tokens rt set spent_at = ${now}
+        update refresh_tokens rt set spent_at = ${at}::timestamptz
         from sessions s
         where rt.user_id = ${userId} and rt.token_hash = ${tokenHash}
-          and rt.spent_at is null and rt.expires_at > ${now}
+          and rt.spent_at is null and rt.expires_at > ${at}::timestamptz
           and s.user_id = rt.user_id and s.id = rt.session_id
-          and s.revoked_at is null and s.expires_at > ${now}
-        returning rt.session_id, least(${new Date(now.getTime() + idleMs)}::timestamptz, s.expires_at) as refresh_expires_at
+          and s.revoked_at is null and s.expires_at > ${at}::timestamptz
+        returning rt.session_id, least(${idleEnd}::timestamptz, s.expires_at) as refresh_expires_at
       ), successor as (
         insert into refresh_tokens (user_id, token_hash, session_id, created_at, expires_at)
-        select ${userId}, ${successorHash}, session_id, ${now}, refresh_expires_at from spent
+        select ${userId}, ${successorHash}, session_id, ${at}::timestamptz, refresh_expires_at from spent
         on conflict do nothing
         returning session_id, expires_at as refresh_expires_at
       )
-      update sessions set last_used_at = ${now}
+      update sessions set last_used_at = ${at}::timestamptz
       from successor
       where sessions.user_id = ${userId} and sessions.id = successor.session_id
       returning successor.session_id, successor.refresh_expires_at`),

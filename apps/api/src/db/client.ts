@@ -24,8 +24,6 @@ export interface DatabaseOptions {
   /** Where PGlite keeps its files; omitted means in memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number;
-  /** PostgreSQL schema to work in (tests isolate each file in its own). */
-  searchPath?: string;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -33,7 +31,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      ...(options.searchPath ? { connection: { search_path: options.searchPath } } : {}),
     });
     const db = drizzlePostgres({ client, schema }) as unknown as Database;
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };

@@ -177,7 +177,7 @@ function writableColumns(input: UpdateTodo, now: Date) {
     ...(input.completed !== undefined && {
       completed: input.completed,
       // Completing keeps the first completion time; re-opening clears it.
-      completedAt: input.completed ? sql`coalesce(${todos.completedAt}, ${now})` : null,
+      completedAt: input.completed ? sql`coalesce(${todos.completedAt}, ${now.toISOString()}::timestamptz)` : null,
     }),
   };
 }

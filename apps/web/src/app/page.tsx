@@ -1,0 +1,19 @@
+import { User } from "@taskvault/contract/auth";
+import type { Metadata } from "next";
+import { AppShell } from "@/components/app-shell.tsx";
+import { loadFromApi } from "@/features/auth/session.server.ts";
+import { loadTodos } from "@/features/todos/load-todos.server.ts";
+import { TodoApp } from "@/features/todos/todo-app.tsx";
+
+export const metadata: Metadata = { title: "Todos" };
+
+/** `/` – the user's todos, rendered on the server so the first paint already shows them. */
+export default async function TodosPage() {
+  const [user, todos] = await Promise.all([loadFromApi("/api/v1/me", User, "/"), loadTodos("/")]);
+  return (
+    <AppShell user={user} current="todos">
+      <h1 className="sr-only">Your todos</h1>
+      <TodoApp initialTodos={todos} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,53 @@
+import type { CreateTodo, Todo, TodoPage, UpdateTodo } from "@taskvault/contract/todos";
+import { bff } from "@/lib/bff-client.ts";
+
+/** Browser-side calls to the BFF's todo routes. */
+export async function createTodo(input: CreateTodo): Promise<Todo> {
+  const { data } = await bff<Todo>("/api/todos", {
+    method: "POST",
+    body: input,
+    // A retried submit (flaky network) must not create the todo twice.
+    headers: { "Idempotency-Key": crypto.randomUUID() },
+  });
+  return data;
+}
+
+export async function updateTodo(id: string, changes: UpdateTodo, version: number): Promise<Todo> {
+  const { data } = await bff<Todo>(`/api/todos/${id}`, {
+    method: "PATCH",
+    body: changes,
+    headers: { "If-Match": `"${version}"` },
+  });
+  return data;
+}
+
+export async function fetchTodo(id: string): Promise<Todo> {
+  const { data } = await bff<Todo>(`/api/todos/${id}`);
+  return data;
+}
+
+export async function deleteTodo(id: string): Promise<void> {
+  await bff(`/api/todos/${id}`, { method: "DELETE" });
+}
+
+export async function completeAll(): Promise<void> {
+  await bff("/api/todos/complete-all", { method: "POST" });
+}
+
+export async function clearCompleted(): Promise<void> {
+  await bff("/api/todos?status=completed", { method: "DELETE" });
+}
+
+/** Every todo of the user, following the API's cursor. */
+export async function fetchAllTodos(): Promise<Todo[]> {
+  const items: Todo[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 50; page++) {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+    const { data }: { data: TodoPage } = await bff<TodoPage>(`/api/todos?limit=200${query}`);
+    items.push(...data.items);
+    cursor = data.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
+}

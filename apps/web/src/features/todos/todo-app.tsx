@@ -1,0 +1,386 @@
+"use client";
+
+import type { Todo, UpdateTodo } from "@taskvault/contract/todos";
+import { useSearchParams } from "next/navigation";
+import { type FormEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from "react";
+import { ToastRegion, useToasts } from "@/components/toasts.tsx";
+import { BffError } from "@/lib/bff-client.ts";
+import * as api from "./todo-api.ts";
+import { type TodoActions, TodoItem } from "./todo-item.tsx";
+import {
+  countActive,
+  parseView,
+  positionNextTo,
+  SORTS,
+  STATUS_FILTERS,
+  type TodoView,
+  viewHref,
+  visibleTodos,
+} from "./todo-view.ts";
+
+/**
+ * The interactive todo list. It starts from the server-rendered todos and changes them
+ * optimistically: the screen updates at once, the BFF call follows, and a refusal rolls the change
+ * back with a message. Calls for one todo run one after another, each with the version the
+ * previous one returned, so quick toggles never trip over their own If-Match.
+ */
+export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
+  const view = parseView(useSearchParams());
+  const [todos, setTodos] = useState(initialTodos);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const { toasts, show, dismiss } = useToasts();
+  const todosRef = useRef(todos);
+  todosRef.current = todos;
+  const queues = useRef(new Map<string, Promise<unknown>>());
+  // Server truth per todo: what the last successful call returned (its version feeds If-Match).
+  const confirmedRef = useRef(new Map<string, Todo>());
+  const newTodoInput = useRef<HTMLInputElement>(null);
+
+  const actions = useMemo<TodoActions>(() => {
+    const find = (id: string) => todosRef.current.find((todo) => todo.id === id);
+    const replace = (id: string, next: Todo | null) =>
+      setTodos((current) =>
+        next === null ? current.filter((todo) => todo.id !== id) : current.map((todo) => (todo.id === id ? next : todo)),
+      );
+
+    /** Runs `task` after every earlier call for the same todo has settled. */
+    function enqueue(id: string, task: () => Promise<void>) {
+      const previous = queues.current.get(id) ?? Promise.resolve();
+      const run = previous.then(task, task).finally(() => {
+        if (queues.current.get(id) === run) queues.current.delete(id);
+      });
+      queues.current.set(id, run);
+    }
+
+    const confirmed = confirmedRef.current;
+    const confirmedOf = (id: string) => confirmed.get(id) ?? find(id);
+
+    function update(id: string, changes: UpdateTodo) {
+      const before = find(id);
+      if (!before) return;
+      setTodos((current) => current.map((todo) => (todo.id === id ? applyChanges(todo, changes) : todo)));
+      enqueue(id, async () => {
+        const base = confirmedOf(id);
+        if (!base) return;
+        try {
+          const saved = await api.updateTodo(id, changes, base.version);
+          confirmed.set(id, saved);
+          // Later optimistic edits may be queued: keep their values, take the server's bookkeeping.
+          setTodos((current) =>
+            current.map((todo) => (todo.id === id ? { ...todo, ...pick(saved, changes), version: saved.version, updatedAt: saved.updatedAt, completedAt: saved.completedAt } : todo)),
+          );
+        } catch (error) {
+          await recoverFrom(error, id, before, changes);
+        }
+      });
+    }
+
+    async function recoverFrom(error: unknown, id: string, before: Todo, changes: UpdateTodo) {
+      if (error instanceof BffError && error.status === 412) {
+        try {
+          const latest = await api.fetchTodo(id);
+          confirmed.set(id, latest);
+          replace(id, latest);
+          show({ tone: "error", message: `“${latest.title}” was changed elsewhere. Showing the latest version; try again.` });
+        } catch {
+          replace(id, null);
+          show({ tone: "error", message: "That todo no longer exists." });
+        }
+        return;
+      }
+      if (error instanceof BffError && error.status === 404) {
+        replace(id, null);
+        show({ tone: "error", message: `“${before.title}” no longer exists.` });
+        return;
+      }
+      // Roll back only the fields this change touched; other edits may have succeeded since.
+      setTodos((current) => current.map((todo) => (todo.id === id ? { ...todo, ...pick(before, changes) } : todo)));
+      show({ tone: "error", message: `Could not save “${before.title}”: ${messageOf(error)}` });
+    }
+
+    function remove(todo: Todo) {
+      const index = todosRef.current.findIndex((item) => item.id === todo.id);
+      replace(todo.id, null);
+      enqueue(todo.id, async () => {
+        try {
+          await api.deleteTodo(todo.id);
+        } catch (error) {
+          if (!(error instanceof BffError && error.status === 404)) {
+            setTodos((current) => [...current.slice(0, index), todo, ...current.slice(index)]);
+            show({ tone: "error", message: `Could not delete “${todo.title}”: ${messageOf(error)}` });
+            return;
+          }
+        }
+        show({
+          tone: "info",
+          message: `Deleted “${todo.title}”.`,
+          action: { label: "Undo", run: () => void restore(todo) },
+        });
+      });
+    }
+
+    async function restore(todo: Todo) {
+      try {
+        const created = await api.createTodo({
+          title: todo.title,
+          description: todo.description,
+          completed: todo.completed,
+          dueAt: todo.dueAt,
+          priority: todo.priority,
+          tags: todo.tags,
+          position: todo.position,
+        });
+        confirmed.set(created.id, created);
+        setTodos((current) => [...current, created]);
+        show({ tone: "info", message: `Restored “${created.title}”.` });
+      } catch (error) {
+        show({ tone: "error", message: `Could not restore “${todo.title}”: ${messageOf(error)}` });
+      }
+    }
+
+    function reposition(id: string, position: number | null) {
+      if (position !== null) update(id, { position });
+    }
+
+    return {
+      update,
+      remove,
+      move(id, direction) {
+        const ordered = visibleTodos(todosRef.current, { status: "all", q: "", sort: "position" });
+        const index = ordered.findIndex((todo) => todo.id === id);
+        const anchor = ordered[direction === "up" ? index - 1 : index + 1];
+        if (index === -1 || !anchor) return;
+        reposition(id, positionNextTo(todosRef.current, id, anchor.id, direction === "up" ? "before" : "after"));
+        const title = ordered[index]?.title ?? "";
+        show({ tone: "info", message: `Moved “${title}” ${direction}.` });
+      },
+      drop(movingId, anchorId, side) {
+        reposition(movingId, positionNextTo(todosRef.current, movingId, anchorId, side));
+      },
+    };
+  }, [show]);
+
+  async function addTodo(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = newTodoInput.current;
+    const title = input?.value.trim() ?? "";
+    if (!input || !title) return;
+    input.value = "";
+    input.focus();
+    const now = new Date().toISOString();
+    const lastPosition = todosRef.current.reduce((max, todo) => Math.max(max, todo.position), 0);
+    const temp: Todo = {
+      id: `temp-${crypto.randomUUID()}`,
+      title: title.slice(0, 200),
+      description: "",
+      completed: false,
+      completedAt: null,
+      dueAt: null,
+      priority: "none",
+      tags: [],
+      position: lastPosition + 1,
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+    };
+    setTodos((current) => [...current, temp]);
+    try {
+      const created = await api.createTodo({ title: temp.title });
+      setTodos((current) => current.map((todo) => (todo.id === temp.id ? created : todo)));
+    } catch (error) {
+      setTodos((current) => current.filter((todo) => todo.id !== temp.id));
+      if (!input.value) input.value = title;
+      show({ tone: "error", message: `Could not add “${title}”: ${messageOf(error)}` });
+    }
+  }
+
+  async function bulk(change: (todo: Todo) => Todo | null, call: () => Promise<void>, failure: string) {
+    const before = todosRef.current;
+    setTodos(before.flatMap((todo) => change(todo) ?? []));
+    try {
+      await call();
+      const fresh = await api.fetchAllTodos();
+      confirmedRef.current.clear();
+      setTodos(fresh);
+    } catch (error) {
+      setTodos(before);
+      show({ tone: "error", message: `${failure}: ${messageOf(error)}` });
+    }
+  }
+
+  const shown = visibleTodos(todos, view);
+  const activeCount = countActive(todos);
+  const completedCount = todos.length - activeCount;
+  const canReorder = view.sort === "position";
+
+  return (
+    <>
+      <form onSubmit={addTodo} className="card flex items-center gap-2 p-2">
+        <input
+          ref={newTodoInput}
+          className="field border-0 bg-transparent text-lg focus-visible:outline-offset-0 dark:bg-transparent"
+          aria-label="New todo"
+          placeholder="What needs to be done?"
+          maxLength={200}
+          autoComplete="off"
+          enterKeyHint="done"
+        />
+        <button type="submit" className="btn-primary shrink-0">
+          Add
+        </button>
+      </form>
+
+      <ViewControls view={view} />
+
+      <section aria-label="Todo list" className="card mt-3 overflow-hidden">
+        <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 sm:px-4 dark:border-slate-800">
+          <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+            {activeCount} {activeCount === 1 ? "item" : "items"} left
+          </p>
+          <div className="flex gap-1">
+            <button
+              type="button"
+              className="btn-ghost"
+              disabled={activeCount === 0}
+              onClick={() =>
+                void bulk(
+                  (todo) => (todo.completed ? todo : { ...todo, completed: true }),
+                  api.completeAll,
+                  "Could not complete all",
+                )
+              }
+            >
+              Mark all complete
+            </button>
+            <button
+              type="button"
+              className="btn-ghost"
+              disabled={completedCount === 0}
+              onClick={() => void bulk((todo) => (todo.completed ? null : todo), api.clearCompleted, "Could not clear completed")}
+            >
+              Clear completed
+            </button>
+          </div>
+        </div>
+        {shown.length > 0 ? (
+          <ul aria-label="Todos">
+            {shown.map((todo) => (
+              <TodoItem
+                key={todo.id}
+                todo={todo}
+                actions={actions}
+                canReorder={canReorder}
+                isEditing={editingId === todo.id}
+                setEditing={setEditingId}
+              />
+            ))}
+          </ul>
+        ) : (
+          <EmptyState view={view} hasTodos={todos.length > 0} />
+        )}
+      </section>
+      <ToastRegion toasts={toasts} dismiss={dismiss} />
+    </>
+  );
+}
+
+function ViewControls({ view }: { view: TodoView }) {
+  // The URL is the state: links work without JavaScript, and with it history.pushState keeps
+  // the list instant while Next's useSearchParams follows along.
+  function go(event: MouseEvent<HTMLAnchorElement>, next: TodoView) {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    window.history.pushState(null, "", viewHref(next));
+  }
+  const [query, setQuery] = useState(view.q);
+  useEffect(() => setQuery(view.q), [view.q]);
+
+  return (
+    <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
+      <nav aria-label="Filter todos" className="flex gap-1">
+        {STATUS_FILTERS.map((filter) => {
+          const isCurrent = view.status === filter.value;
+          return (
+            <a
+              key={filter.value}
+              href={viewHref({ ...view, status: filter.value })}
+              aria-current={isCurrent ? "page" : undefined}
+              onClick={(event) => go(event, { ...view, status: filter.value })}
+              className={`rounded-lg px-3 py-1.5 text-sm font-medium ${
+                isCurrent
+                  ? "bg-brand-600 text-white dark:bg-brand-500"
+                  : "text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
+              }`}
+            >
+              {filter.label}
+            </a>
+          );
+        })}
+      </nav>
+      <div className="flex gap-2">
+        <label className="sr-only" htmlFor="todo-search">
+          Search todos
+        </label>
+        <input
+          id="todo-search"
+          type="search"
+          className="field min-w-0 flex-1 py-1.5 text-sm sm:w-48"
+          placeholder="Search…"
+          value={query}
+          onChange={(event) => {
+            setQuery(event.currentTarget.value);
+            window.history.replaceState(null, "", viewHref({ ...view, q: event.currentTarget.value }));
+          }}
+        />
+        <label className="sr-only" htmlFor="todo-sort">
+          Sort by
+        </label>
+        <select
+          id="todo-sort"
+          className="field w-auto py-1.5 text-sm"
+          value={view.sort}
+          onChange={(event) =>
+            window.history.replaceState(null, "", viewHref({ ...view, sort: event.currentTarget.value as TodoView["sort"] }))
+          }
+        >
+          {SORTS.map((sort) => (
+            <option key={sort.value} value={sort.value}>
+              {sort.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}
+
+function EmptyState({ view, hasTodos }: { view: TodoView; hasTodos: boolean }) {
+  let message = "Nothing to do yet. Add your first todo above.";
+  if (hasTodos && view.q.trim()) message = `No todos match “${view.q.trim()}”.`;
+  else if (hasTodos && view.status === "active") message = "All done. Nothing active left!";
+  else if (hasTodos && view.status === "completed") message = "No completed todos yet.";
+  return <p className="px-4 py-10 text-center text-slate-600 dark:text-slate-400">{message}</p>;
+}
+
+function applyChanges(todo: Todo, changes: UpdateTodo): Todo {
+  const next = { ...todo, ...changes } as Todo;
+  if (changes.completed !== undefined && changes.completed !== todo.completed) {
+    next.completedAt = changes.completed ? new Date().toISOString() : null;
+  }
+  return next;
+}
+
+/** The fields of `source` named by `changes`. */
+function pick(source: Todo, changes: UpdateTodo): Partial<Todo> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(changes)) picked[key] = source[key as keyof Todo];
+  return picked as Partial<Todo>;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof BffError) {
+    const fields = Object.values(error.fieldErrors).flat();
+    return fields.length ? fields.join(" ") : error.message;
+  }
+  return "something went wrong.";
+}
