@@ -4,7 +4,15 @@ import type { ReactNode } from "react";
 import { SignOutButton } from "./sign-out-button.tsx";
 
 /** The frame of signed-in pages: brand, navigation, who is signed in, and Sign out. */
-export function AppShell({ user, current, children }: { user: User; current: "todos" | "settings"; children: ReactNode }) {
+export function AppShell({
+  user,
+  current,
+  children,
+}: {
+  user: User;
+  current: "todos" | "settings";
+  children: ReactNode;
+}) {
   const linkClass = (page: typeof current) =>
     `rounded-lg px-3 py-1.5 text-sm font-medium ${
       page === current
@@ -21,20 +29,30 @@ export function AppShell({ user, current, children }: { user: User; current: "to
       </a>
       <header className="flex flex-wrap items-center justify-between gap-3 py-4">
         <div className="flex items-center gap-3">
-          <span aria-hidden="true" className="grid size-9 place-items-center rounded-xl bg-brand-600 font-bold text-white">
+          <span
+            aria-hidden="true"
+            className="grid size-9 place-items-center rounded-xl bg-brand-600 font-bold text-white"
+          >
             ✓
           </span>
           <nav aria-label="Main" className="flex gap-1">
             <Link href="/" className={linkClass("todos")} aria-current={current === "todos" ? "page" : undefined}>
               Todos
             </Link>
-            <Link href="/settings" className={linkClass("settings")} aria-current={current === "settings" ? "page" : undefined}>
+            <Link
+              href="/settings"
+              className={linkClass("settings")}
+              aria-current={current === "settings" ? "page" : undefined}
+            >
               Settings
             </Link>
           </nav>
         </div>
         <div className="flex items-center gap-3">
-          <span className="hidden max-w-48 truncate text-sm text-slate-600 sm:inline dark:text-slate-400" title={user.email}>
+          <span
+            className="hidden max-w-48 truncate text-sm text-slate-600 sm:inline dark:text-slate-400"
+            title={user.email}
+          >
             {user.name || user.email}
           </span>
           <SignOutButton />

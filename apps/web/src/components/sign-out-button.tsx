@@ -3,7 +3,13 @@
 import { useState } from "react";
 
 /** Ends the session through the BFF, then leaves for the sign-in page whatever the API said. */
-export function SignOutButton({ everywhere = false, className = "btn-secondary" }: { everywhere?: boolean; className?: string }) {
+export function SignOutButton({
+  everywhere = false,
+  className = "btn-secondary",
+}: {
+  everywhere?: boolean;
+  className?: string;
+}) {
   const [isPending, setIsPending] = useState(false);
   return (
     <button

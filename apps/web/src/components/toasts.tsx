@@ -64,7 +64,12 @@ function ToastView({ toast, dismiss }: { toast: Toast; dismiss(id: number): void
           {toast.action.label}
         </button>
       ) : null}
-      <button type="button" className="rounded-md px-2 py-1 opacity-80" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+      <button
+        type="button"
+        className="rounded-md px-2 py-1 opacity-80"
+        aria-label="Dismiss"
+        onClick={() => dismiss(toast.id)}
+      >
         ✕
       </button>
     </div>

@@ -11,7 +11,10 @@ export type ApiRequest = {
   signal?: AbortSignal;
 };
 
-export async function callApi(path: string, { method = "GET", accessToken, body, headers = {}, signal }: ApiRequest = {}) {
+export async function callApi(
+  path: string,
+  { method = "GET", accessToken, body, headers = {}, signal }: ApiRequest = {},
+) {
   const outgoing = new Headers({ accept: "application/json" });
   for (const [name, value] of Object.entries(headers)) if (value) outgoing.set(name, value);
   if (accessToken) outgoing.set("authorization", `Bearer ${accessToken}`);

@@ -26,7 +26,10 @@ export type BffRequest = {
   redirectOnUnauthorized?: boolean;
 };
 
-export async function bff<T>(path: string, { method = "GET", body, headers = {}, redirectOnUnauthorized = true }: BffRequest = {}) {
+export async function bff<T>(
+  path: string,
+  { method = "GET", body, headers = {}, redirectOnUnauthorized = true }: BffRequest = {},
+) {
   let response: Response;
   try {
     response = await fetch(path, {

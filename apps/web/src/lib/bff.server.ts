@@ -37,7 +37,8 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   let body: string | null = null;
   if (request.method !== "GET" && request.method !== "HEAD") {
     const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > BODY_LIMIT) return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
+    if (declared > BODY_LIMIT)
+      return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
     body = await request.text();
     if (Buffer.byteLength(body) > BODY_LIMIT) {
       return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");

@@ -2,7 +2,15 @@
  * The page Content-Security-Policy. Scripts run only with this response's nonce ('strict-dynamic'
  * lets Next's nonce-carrying loader pull in its own chunks); nothing may frame us.
  */
-export function pageContentSecurityPolicy({ nonce, isDevelopment, isSecure }: { nonce: string; isDevelopment: boolean; isSecure: boolean }): string {
+export function pageContentSecurityPolicy({
+  nonce,
+  isDevelopment,
+  isSecure,
+}: {
+  nonce: string;
+  isDevelopment: boolean;
+  isSecure: boolean;
+}): string {
   const directives = [
     "default-src 'self'",
     // React's development build evaluates code for its error overlay; production never does.

@@ -49,13 +49,13 @@ interface SortKey {
   column: SQL;
   descending: boolean;
   kind: ValueKind;
-  valueOf(row: TodoRow): CursorValue;
+  read(row: TodoRow): CursorValue;
 }
 
-const key = (column: SQL, kind: ValueKind, valueOf: SortKey["valueOf"], descending = false): SortKey => ({
+const key = (column: SQL, kind: ValueKind, read: SortKey["read"], descending = false): SortKey => ({
   column,
   kind,
-  valueOf,
+  read,
   descending,
 });
 const byId = (descending = false) => key(sql`${todos.id}`, "uuid", (row) => row.id, descending);
@@ -145,7 +145,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   return {
     items: page.map(toTodo),
     nextCursor:
-      hasMore && last ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueOf(last)) }) : null,
+      hasMore && last ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.read(last)) }) : null,
   };
 }
 

@@ -11,7 +11,12 @@ type Props = { mode: Mode; next: string; notice: string | null };
 
 const COPY = {
   signin: { title: "Sign in to Taskvault", submit: "Sign in", pending: "Signing in…", endpoint: "/api/auth/signin" },
-  signup: { title: "Create your account", submit: "Create account", pending: "Creating account…", endpoint: "/api/auth/signup" },
+  signup: {
+    title: "Create your account",
+    submit: "Create account",
+    pending: "Creating account…",
+    endpoint: "/api/auth/signup",
+  },
 } as const;
 
 /** Sign-in and sign-up share one form: the BFF sets the cookies, the page then loads `next`. */
@@ -55,7 +60,10 @@ export function AuthForm({ mode, next, notice }: Props) {
   return (
     <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col justify-center px-4 py-10">
       <div className="mb-6 flex items-center gap-3">
-        <span aria-hidden="true" className="grid size-10 place-items-center rounded-xl bg-brand-600 text-lg font-bold text-white">
+        <span
+          aria-hidden="true"
+          className="grid size-10 place-items-center rounded-xl bg-brand-600 text-lg font-bold text-white"
+        >
           ✓
         </span>
         <span className="text-xl font-semibold tracking-tight">Taskvault</span>
@@ -63,10 +71,14 @@ export function AuthForm({ mode, next, notice }: Props) {
       <div className="card p-6 sm:p-8">
         <h1 className="mb-6 text-2xl font-bold tracking-tight">{copy.title}</h1>
         {notice ? (
-          <p className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">{notice}</p>
+          <p className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+            {notice}
+          </p>
         ) : null}
         <form className="space-y-4" noValidate onSubmit={onSubmit}>
-          {mode === "signup" ? <TextField label="Name" name="name" autoComplete="name" maxLength={100} errors={fieldErrors.name} /> : null}
+          {mode === "signup" ? (
+            <TextField label="Name" name="name" autoComplete="name" maxLength={100} errors={fieldErrors.name} />
+          ) : null}
           <TextField label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
           <PasswordField
             label="Password"
@@ -75,7 +87,11 @@ export function AuthForm({ mode, next, notice }: Props) {
             errors={fieldErrors.password}
             hint={mode === "signup" ? "At least 8 characters. A long phrase is easier to remember." : undefined}
           />
-          <div role="alert" aria-live="assertive" className="min-h-0 text-sm text-red-700 empty:hidden dark:text-red-400">
+          <div
+            role="alert"
+            aria-live="assertive"
+            className="min-h-0 text-sm text-red-700 empty:hidden dark:text-red-400"
+          >
             {message}
           </div>
           <button type="submit" className="btn-primary w-full" disabled={isPending} aria-disabled={isPending}>
@@ -85,7 +101,10 @@ export function AuthForm({ mode, next, notice }: Props) {
       </div>
       <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
         {other.prompt}{" "}
-        <Link href={otherHref} className="font-semibold text-brand-600 underline-offset-2 hover:underline dark:text-brand-50">
+        <Link
+          href={otherHref}
+          className="font-semibold text-brand-600 underline-offset-2 hover:underline dark:text-brand-50"
+        >
           {other.label}
         </Link>
       </p>
@@ -106,6 +125,8 @@ function describeFailure(mode: Mode, error: BffError): string {
     case 0:
       return error.message;
     default:
-      return mode === "signin" ? "Could not sign you in. Please try again." : "Could not create your account. Please try again.";
+      return mode === "signin"
+        ? "Could not sign you in. Please try again."
+        : "Could not create your account. Please try again.";
   }
 }

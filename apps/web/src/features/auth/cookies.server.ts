@@ -39,7 +39,10 @@ function spec(name: string, value: string, maxAge: number, secure: boolean): Coo
 }
 
 /** The cookies that hold a freshly issued or rotated session. */
-export function sessionCookies(session: Pick<Session, "accessToken" | "expiresIn" | "refreshToken" | "refreshExpiresIn">, secure: boolean): CookieSpec[] {
+export function sessionCookies(
+  session: Pick<Session, "accessToken" | "expiresIn" | "refreshToken" | "refreshExpiresIn">,
+  secure: boolean,
+): CookieSpec[] {
   return [
     // The access cookie dies with its token, so a stale one is never even sent.
     spec(cookieName(ACCESS, secure), session.accessToken, Math.max(1, session.expiresIn), secure),
@@ -49,7 +52,7 @@ export function sessionCookies(session: Pick<Session, "accessToken" | "expiresIn
 
 /** Cookies that make the browser forget the session (Max-Age=0). */
 export function clearedSessionCookies(secure: boolean): CookieSpec[] {
-  return [ACCESS, REFRESH].map((base) => spec(cookieName(base, secure), "", 0, secure));
+  return ([ACCESS, REFRESH] as const).map((base) => spec(cookieName(base, secure), "", 0, secure));
 }
 
 /** Anything with Next's `cookies.set(spec)`. */

@@ -26,7 +26,11 @@ const flights: Flights = (globalStore[FLIGHTS_KEY] ??= createSingleFlight<Refres
 export function refreshSession(refreshToken: string, userAgent: string | null): Promise<RefreshResult> {
   // Keyed by a hash so the map never holds a usable token as a key.
   const key = createHash("sha256").update(refreshToken).digest("base64url");
-  return flights.run(key, () => requestRefresh(refreshToken, userAgent), (result) => result.kind === "refreshed");
+  return flights.run(
+    key,
+    () => requestRefresh(refreshToken, userAgent),
+    (result) => result.kind === "refreshed",
+  );
 }
 
 async function requestRefresh(refreshToken: string, userAgent: string | null): Promise<RefreshResult> {

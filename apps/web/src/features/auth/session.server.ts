@@ -1,7 +1,7 @@
 import "server-only";
-import type { z } from "zod";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import type { z } from "zod";
 import { callApi } from "@/lib/api.server.ts";
 import { readSessionTokens } from "./cookies.server.ts";
 
@@ -27,7 +27,11 @@ function recover(currentPath: string): never {
 }
 
 /** GETs an API resource for the page at `currentPath` and parses it with `schema`. */
-export async function loadFromApi<S extends z.ZodType>(path: string, schema: S, currentPath: string): Promise<z.infer<S>> {
+export async function loadFromApi<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  currentPath: string,
+): Promise<z.infer<S>> {
   const accessToken = await readAccessToken();
   if (!accessToken) recover(currentPath);
   let response: Response;

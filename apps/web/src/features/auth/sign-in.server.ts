@@ -33,7 +33,10 @@ export async function startSession(request: NextRequest, apiPath: "/api/v1/auth/
   if (!session.success) {
     return problemResponse(502, "internal_error", "Bad Gateway", "The API answered with an unexpected session.");
   }
-  const answer = NextResponse.json({ user: session.data.user }, { status: response.status, headers: { "cache-control": "no-store" } });
+  const answer = NextResponse.json(
+    { user: session.data.user },
+    { status: response.status, headers: { "cache-control": "no-store" } },
+  );
   writeCookies(answer.cookies, sessionCookies(session.data, isSecureRequest(request.nextUrl, request.headers)));
   return answer;
 }

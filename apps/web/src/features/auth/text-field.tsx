@@ -12,7 +12,16 @@ type Props = {
 };
 
 /** A labelled input with its field errors tied to it by aria-describedby. */
-export function TextField({ label, name, type = "text", autoComplete, required, defaultValue, errors, maxLength }: Props) {
+export function TextField({
+  label,
+  name,
+  type = "text",
+  autoComplete,
+  required,
+  defaultValue,
+  errors,
+  maxLength,
+}: Props) {
   const id = useId();
   const hasErrors = Boolean(errors?.length);
   return (

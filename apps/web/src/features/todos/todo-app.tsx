@@ -40,7 +40,9 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
     const find = (id: string) => todosRef.current.find((todo) => todo.id === id);
     const replace = (id: string, next: Todo | null) =>
       setTodos((current) =>
-        next === null ? current.filter((todo) => todo.id !== id) : current.map((todo) => (todo.id === id ? next : todo)),
+        next === null
+          ? current.filter((todo) => todo.id !== id)
+          : current.map((todo) => (todo.id === id ? next : todo)),
       );
 
     /** Runs `task` after every earlier call for the same todo has settled. */
@@ -67,7 +69,17 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
           confirmed.set(id, saved);
           // Later optimistic edits may be queued: keep their values, take the server's bookkeeping.
           setTodos((current) =>
-            current.map((todo) => (todo.id === id ? { ...todo, ...pick(saved, changes), version: saved.version, updatedAt: saved.updatedAt, completedAt: saved.completedAt } : todo)),
+            current.map((todo) =>
+              todo.id === id
+                ? {
+                    ...todo,
+                    ...pick(saved, changes),
+                    version: saved.version,
+                    updatedAt: saved.updatedAt,
+                    completedAt: saved.completedAt,
+                  }
+                : todo,
+            ),
           );
         } catch (error) {
           await recoverFrom(error, id, before, changes);
@@ -81,7 +93,10 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
           const latest = await api.fetchTodo(id);
           confirmed.set(id, latest);
           replace(id, latest);
-          show({ tone: "error", message: `“${latest.title}” was changed elsewhere. Showing the latest version; try again.` });
+          show({
+            tone: "error",
+            message: `“${latest.title}” was changed elsewhere. Showing the latest version; try again.`,
+          });
         } catch {
           replace(id, null);
           show({ tone: "error", message: "That todo no longer exists." });
@@ -256,7 +271,9 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
               type="button"
               className="btn-ghost"
               disabled={completedCount === 0}
-              onClick={() => void bulk((todo) => (todo.completed ? null : todo), api.clearCompleted, "Could not clear completed")}
+              onClick={() =>
+                void bulk((todo) => (todo.completed ? null : todo), api.clearCompleted, "Could not clear completed")
+              }
             >
               Clear completed
             </button>
@@ -340,7 +357,11 @@ function ViewControls({ view }: { view: TodoView }) {
           className="field w-auto py-1.5 text-sm"
           value={view.sort}
           onChange={(event) =>
-            window.history.replaceState(null, "", viewHref({ ...view, sort: event.currentTarget.value as TodoView["sort"] }))
+            window.history.replaceState(
+              null,
+              "",
+              viewHref({ ...view, sort: event.currentTarget.value as TodoView["sort"] }),
+            )
           }
         >
           {SORTS.map((sort) => (

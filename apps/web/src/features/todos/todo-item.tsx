@@ -148,7 +148,11 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
         )}
       </div>
       {isConfirmingDelete ? (
-        <div role="alertdialog" aria-label="Delete empty todo?" className="mt-2 flex flex-wrap items-center gap-2 text-sm">
+        <div
+          role="alertdialog"
+          aria-label="Delete empty todo?"
+          className="mt-2 flex flex-wrap items-center gap-2 text-sm"
+        >
           <span>The title is empty. Delete this todo?</span>
           <button
             type="button"
@@ -192,7 +196,9 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
       {todo.priority !== "none" ? (
-        <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[todo.priority]}`}>{todo.priority} priority</span>
+        <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[todo.priority]}`}>
+          {todo.priority} priority
+        </span>
       ) : null}
       {todo.dueAt ? (
         <span
@@ -209,11 +215,16 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
         </span>
       ) : null}
       {todo.tags.map((tag) => (
-        <span key={tag} className="rounded-full bg-brand-50 px-2 py-0.5 text-brand-700 dark:bg-slate-800 dark:text-slate-200">
+        <span
+          key={tag}
+          className="rounded-full bg-brand-50 px-2 py-0.5 text-brand-700 dark:bg-slate-800 dark:text-slate-200"
+        >
           #{tag}
         </span>
       ))}
-      {todo.description ? <span className="truncate text-slate-600 dark:text-slate-400">{todo.description}</span> : null}
+      {todo.description ? (
+        <span className="truncate text-slate-600 dark:text-slate-400">{todo.description}</span>
+      ) : null}
     </div>
   );
 }
@@ -312,7 +323,13 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
         <label className="label" htmlFor={`${id}-due`}>
           Due date
         </label>
-        <input id={`${id}-due`} name="due" type="date" className="field" defaultValue={dateInputFromDueAt(todo.dueAt)} />
+        <input
+          id={`${id}-due`}
+          name="due"
+          type="date"
+          className="field"
+          defaultValue={dateInputFromDueAt(todo.dueAt)}
+        />
       </div>
       <div>
         <label className="label" htmlFor={`${id}-tags`}>

@@ -101,7 +101,12 @@ export function positionForMove(todos: Todo[], movingId: string, targetIndex: nu
 }
 
 /** The position that puts `movingId` just before or after `anchorId` in manual order. */
-export function positionNextTo(todos: Todo[], movingId: string, anchorId: string, side: "before" | "after"): number | null {
+export function positionNextTo(
+  todos: Todo[],
+  movingId: string,
+  anchorId: string,
+  side: "before" | "after",
+): number | null {
   const ordered = [...todos].sort(comparator("position")).filter((todo) => todo.id !== movingId);
   const anchorIndex = ordered.findIndex((todo) => todo.id === anchorId);
   if (anchorIndex === -1) return null;

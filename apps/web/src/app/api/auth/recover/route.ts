@@ -27,7 +27,15 @@ export async function GET(request: NextRequest) {
     if (result.kind === "refreshed") {
       const response = NextResponse.redirect(new URL(next, request.url), 303);
       writeCookies(response.cookies, sessionCookies(result.session, secure));
-      response.cookies.set({ name: RECOVERY_MARKER, value: "1", httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: 60 });
+      response.cookies.set({
+        name: RECOVERY_MARKER,
+        value: "1",
+        httpOnly: true,
+        sameSite: "lax",
+        secure,
+        path: "/",
+        maxAge: 60,
+      });
       return response;
     }
   }
@@ -36,6 +44,14 @@ export async function GET(request: NextRequest) {
   if (next !== "/") signin.searchParams.set("next", next);
   const response = NextResponse.redirect(signin, 303);
   writeCookies(response.cookies, clearedSessionCookies(secure));
-  response.cookies.set({ name: RECOVERY_MARKER, value: "", httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: 0 });
+  response.cookies.set({
+    name: RECOVERY_MARKER,
+    value: "",
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: 0,
+  });
   return response;
 }
