@@ -33,7 +33,7 @@ function isSameSitePath(raw: string): boolean {
     if (candidate.startsWith("//")) return false;
     // Backslashes become slashes in browsers (`/\evil.example`); control characters such as tab
     // and newline are stripped, which can join `/` and `/` into `//`.
-    if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return false;
+    if (candidate.includes("\\") || hasControlCharacter(candidate)) return false;
     let decoded: string;
     try {
       decoded = decodeURIComponent(candidate);
@@ -44,5 +44,13 @@ function isSameSitePath(raw: string): boolean {
     candidate = decoded;
   }
   // Still changing after four decodings: nobody legitimate builds such a link.
+  return false;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
   return false;
 }

@@ -21,7 +21,8 @@ export type RefreshResult =
 const FLIGHTS_KEY = Symbol.for("taskvault.web.refreshFlights");
 type Flights = ReturnType<typeof createSingleFlight<RefreshResult>>;
 const globalStore = globalThis as typeof globalThis & { [FLIGHTS_KEY]?: Flights };
-const flights: Flights = (globalStore[FLIGHTS_KEY] ??= createSingleFlight<RefreshResult>({ keepMs: 8_000 }));
+globalStore[FLIGHTS_KEY] ??= createSingleFlight<RefreshResult>({ keepMs: 8_000 });
+const flights: Flights = globalStore[FLIGHTS_KEY]!;
 
 export function refreshSession(refreshToken: string, userAgent: string | null): Promise<RefreshResult> {
   // Keyed by a hash so the map never holds a usable token as a key.

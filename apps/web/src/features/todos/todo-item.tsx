@@ -104,6 +104,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
           />
         ) : (
           <div className="min-w-0 flex-1">
+            {/* biome-ignore lint/a11y/noStaticElementInteractions: double-click is a mouse shortcut; the Edit button is the keyboard path */}
             <span
               id={titleId}
               className={`block break-words ${todo.completed ? "text-slate-500 line-through dark:text-slate-400" : ""}`}

@@ -1,0 +1,29 @@
+import { SessionList, User } from "@taskvault/contract/auth";
+import type { Metadata } from "next";
+import { AppShell } from "@/components/app-shell.tsx";
+import { loadFromApi } from "@/features/auth/session.server.ts";
+import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
+import { PasswordForm } from "@/features/settings/password-form.tsx";
+import { ProfileForm } from "@/features/settings/profile-form.tsx";
+import { SessionsPanel } from "@/features/settings/sessions-panel.tsx";
+
+export const metadata: Metadata = { title: "Settings" };
+
+/** `/settings` – profile, password, sessions (devices), sign out everywhere, delete account. */
+export default async function SettingsPage() {
+  const [user, sessions] = await Promise.all([
+    loadFromApi("/api/v1/me", User, "/settings"),
+    loadFromApi("/api/v1/auth/sessions", SessionList, "/settings"),
+  ]);
+  return (
+    <AppShell user={user} current="settings">
+      <h1 className="mb-4 text-2xl font-bold tracking-tight">Settings</h1>
+      <div className="space-y-4">
+        <ProfileForm user={user} />
+        <PasswordForm />
+        <SessionsPanel initialSessions={sessions} />
+        <DeleteAccountForm />
+      </div>
+    </AppShell>
+  );
+}

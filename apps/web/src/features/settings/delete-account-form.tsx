@@ -1,0 +1,49 @@
+"use client";
+
+import { type FormEvent, useState } from "react";
+import { PasswordField } from "@/features/auth/password-field.tsx";
+import { BffError, bff } from "@/lib/bff-client.ts";
+import { FormStatus, SettingsCard } from "./settings-card.tsx";
+
+/** Deleting the account needs the password again: a borrowed unlocked laptop should not be enough. */
+export function DeleteAccountForm() {
+  const [isPending, setIsPending] = useState(false);
+  const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const password = String(new FormData(event.currentTarget).get("password") ?? "");
+    setIsPending(true);
+    setStatus(null);
+    try {
+      await bff("/api/me", { method: "DELETE", body: { password }, redirectOnUnauthorized: false });
+      window.location.assign("/signin?reason=deleted");
+    } catch (error) {
+      setIsPending(false);
+      const message =
+        error instanceof BffError && (error.status === 401 || error.status === 403)
+          ? "That password is not right."
+          : error instanceof Error
+            ? error.message
+            : "Could not delete the account.";
+      setStatus({ tone: "error", message });
+    }
+  }
+
+  return (
+    <SettingsCard
+      title="Delete account"
+      description="Deletes your account and every todo in it. This cannot be undone."
+    >
+      <form className="space-y-3" onSubmit={onSubmit}>
+        <PasswordField label="Confirm with your password" name="password" autoComplete="current-password" />
+        <div className="flex items-center gap-3">
+          <button type="submit" className="btn-danger" disabled={isPending}>
+            {isPending ? "Deleting…" : "Delete account"}
+          </button>
+          <FormStatus status={status} />
+        </div>
+      </form>
+    </SettingsCard>
+  );
+}

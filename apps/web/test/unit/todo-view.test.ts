@@ -1,0 +1,62 @@
+import type { Todo } from "@taskvault/contract/todos";
+import { describe, expect, test } from "vitest";
+import { countActive, parseView, positionNextTo, viewHref, visibleTodos } from "@/features/todos/todo-view.ts";
+
+function todo(id: string, overrides: Partial<Todo> = {}): Todo {
+  return {
+    id,
+    title: id,
+    description: "",
+    completed: false,
+    completedAt: null,
+    dueAt: null,
+    priority: "none",
+    tags: [],
+    position: 0,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    version: 1,
+    ...overrides,
+  };
+}
+
+const list = [
+  todo("milk", { position: 1, tags: ["shop"] }),
+  todo("bread", { position: 2, completed: true, priority: "high" }),
+  todo("taxes", { position: 3, dueAt: "2026-02-01T00:00:00.000Z", description: "before the deadline" }),
+];
+
+describe("the todo list view", () => {
+  test("the URL round-trips the filter, search and sort, leaving defaults out", () => {
+    const view = parseView(new URLSearchParams("status=active&q=milk&sort=due"));
+    expect(view).toEqual({ status: "active", q: "milk", sort: "due" });
+    expect(viewHref(view)).toBe("/?status=active&q=milk&sort=due");
+    expect(viewHref(parseView(new URLSearchParams("status=bogus&sort=evil")))).toBe("/");
+  });
+
+  test("filters by status and searches title, notes and tags", () => {
+    const ids = (status: "all" | "active" | "completed", q = "") =>
+      visibleTodos(list, { status, q, sort: "position" }).map((item) => item.id);
+    expect(ids("all")).toEqual(["milk", "bread", "taxes"]);
+    expect(ids("active")).toEqual(["milk", "taxes"]);
+    expect(ids("completed")).toEqual(["bread"]);
+    expect(ids("all", "DEADLINE")).toEqual(["taxes"]);
+    expect(ids("all", "shop")).toEqual(["milk"]);
+  });
+
+  test("sorts by priority and by due date with undated todos last", () => {
+    expect(visibleTodos(list, { status: "all", q: "", sort: "priority" })[0]?.id).toBe("bread");
+    expect(visibleTodos(list, { status: "all", q: "", sort: "due" }).map((item) => item.id)).toEqual(["taxes", "milk", "bread"]);
+  });
+
+  test("counts the items left", () => {
+    expect(countActive(list)).toBe(2);
+  });
+
+  test("moving a todo puts it between its new neighbours", () => {
+    expect(positionNextTo(list, "taxes", "milk", "before")).toBe(0);
+    expect(positionNextTo(list, "milk", "bread", "after")).toBe(2.5);
+    expect(positionNextTo(list, "milk", "taxes", "after")).toBe(4);
+    expect(positionNextTo(list, "milk", "missing", "after")).toBeNull();
+  });
+});
