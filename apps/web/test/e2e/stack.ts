@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Builds what is missing or stale and runs the real API and web app for the end-to-end tests. */
+export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+const webRoot = join(repoRoot, "apps/web");
+const apiRoot = join(repoRoot, "apps/api");
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function run(command: string, args: string[], cwd: string, label: string) {
+  console.log(`[e2e] ${label}…`);
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status})`);
+}
+
+/** Builds the API and the web app only when their output is missing or older than their sources. */
+export function buildIfNeeded() {
+  const apiBuilt = newestMtime(join(apiRoot, "dist/server.js"));
+  const apiSources = Math.max(newestMtime(join(apiRoot, "src")), newestMtime(join(repoRoot, "packages/contract/src")));
+  if (apiBuilt === 0 || apiSources > apiBuilt) run("npm", ["run", "build", "-w", "@taskvault/api"], repoRoot, "building the API");
+
+  const webBuilt = newestMtime(join(webRoot, ".next/BUILD_ID"));
+  const webSources = Math.max(
+    newestMtime(join(webRoot, "src")),
+    newestMtime(join(webRoot, "next.config.ts")),
+    newestMtime(join(webRoot, "postcss.config.mjs")),
+    newestMtime(join(repoRoot, "packages/contract/src")),
+  );
+  if (webBuilt === 0 || webSources > webBuilt) run("npx", ["next", "build"], webRoot, "building the web app");
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, label: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${label} was not ready within ${timeoutMs} ms`);
+}
+
+export type Stack = { webUrl: string; apiUrl: string; accessTtl: number; stop(): Promise<void> };
+
+export async function startStack({ accessTtl }: { accessTtl: number }): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "taskvault-e2e-"));
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const children: ChildProcess[] = [];
+  const log = (label: string) => (chunk: Buffer) => {
+    if (process.env.E2E_VERBOSE) process.stdout.write(`[${label}] ${chunk}`);
+  };
+
+  const api = spawn(process.execPath, [join(apiRoot, "dist/server.js")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      API_PORT: String(apiPort),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      AUTH_ACCESS_TTL: String(accessTtl),
+      AUTH_RATE_LIMIT: "off",
+      NODE_ENV: "test",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(api);
+  api.stdout?.on("data", log("api"));
+  api.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[api] ${chunk}`));
+
+  const web = spawn(process.execPath, [join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(webPort), "-H", "127.0.0.1"], {
+    cwd: webRoot,
+    env: { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(web);
+  web.stdout?.on("data", log("web"));
+  web.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[web] ${chunk}`));
+
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+          }),
+      ),
+    );
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitFor(`${apiUrl}/readyz`, api, "the API");
+    await waitFor(`http://127.0.0.1:${webPort}/signin`, web, "the web app");
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { webUrl: `http://127.0.0.1:${webPort}`, apiUrl, accessTtl, stop };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, test } from "vitest";
+import { addTodo, eventually, hasStack, signUp, todoItem, useBrowser, webUrl } from "./browser.ts";
+
+describe.skipIf(!hasStack)("managing todos in the browser", () => {
+  const chromium = useBrowser();
+
+  test("a new user adds, edits, toggles and deletes todos, and a reload keeps the state", async () => {
+    const { context, page } = await signUp(chromium.browser, "todos");
+    await page.getByText("Nothing to do yet").waitFor();
+
+    const input = page.getByLabel("New todo");
+    await addTodo(page, "Buy milk");
+    // The input clears and keeps focus for the next todo.
+    expect(await input.inputValue()).toBe("");
+    expect(await input.evaluate((element) => element === document.activeElement)).toBe(true);
+    await addTodo(page, "Walk the dog");
+    await addTodo(page, "Pay rent");
+    await page.getByText("3 items left").waitFor();
+
+    // Edit in place: Edit, type, Enter.
+    await todoItem(page, "Walk the dog").getByRole("button", { name: "Edit" }).click();
+    const editor = page.getByRole("textbox", { name: "Title" });
+    await editor.fill("Walk the cat");
+    await editor.press("Enter");
+    await page.getByRole("checkbox", { name: "Walk the cat", exact: true }).waitFor();
+
+    // Escape cancels an edit.
+    await page.getByText("Pay rent", { exact: true }).dblclick();
+    await page.getByRole("textbox", { name: "Title" }).fill("Something else");
+    await page.getByRole("textbox", { name: "Title" }).press("Escape");
+    await page.getByRole("checkbox", { name: "Pay rent", exact: true }).waitFor();
+
+    // Toggle.
+    await page.getByRole("checkbox", { name: "Buy milk", exact: true }).check();
+    await page.getByText("2 items left").waitFor();
+
+    // Delete, with an Undo toast.
+    await todoItem(page, "Pay rent").getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("button", { name: "Undo" }).waitFor();
+    await eventually(async () => (await page.getByRole("checkbox", { name: "Pay rent" }).count()) === 0);
+
+    await page.reload();
+    expect(await page.getByRole("checkbox", { name: "Buy milk", exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole("checkbox", { name: "Walk the cat", exact: true }).isChecked()).toBe(false);
+    expect(await page.getByRole("checkbox", { name: "Pay rent" }).count()).toBe(0);
+    expect(await page.getByRole("checkbox", { name: "Walk the dog" }).count()).toBe(0);
+    await page.getByText("1 item left").waitFor();
+    await context.close();
+  });
+
+  test("Undo brings a deleted todo back", async () => {
+    const { context, page } = await signUp(chromium.browser, "undo");
+    await addTodo(page, "Call mum");
+    await todoItem(page, "Call mum").getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.getByRole("checkbox", { name: "Call mum", exact: true }).waitFor();
+    await page.reload();
+    await page.getByRole("checkbox", { name: "Call mum", exact: true }).waitFor();
+    await context.close();
+  });
+
+  test("the All, Active and Completed filters live in the URL", async () => {
+    const { context, page } = await signUp(chromium.browser, "filters");
+    await addTodo(page, "Open task");
+    await addTodo(page, "Done task");
+    await page.getByRole("checkbox", { name: "Done task", exact: true }).check();
+    await page.getByText("1 item left").waitFor();
+
+    await page.getByRole("link", { name: "Active" }).click();
+    await page.waitForURL(webUrl("/?status=active"));
+    await eventually(async () => (await page.getByRole("checkbox", { name: "Done task" }).count()) === 0);
+    await page.getByRole("checkbox", { name: "Open task", exact: true }).waitFor();
+
+    await page.getByRole("link", { name: "Completed" }).click();
+    await page.waitForURL(webUrl("/?status=completed"));
+    await page.getByRole("checkbox", { name: "Done task", exact: true }).waitFor();
+    expect(await page.getByRole("checkbox", { name: "Open task" }).count()).toBe(0);
+
+    // The server renders the same filtered view on a reload.
+    await page.reload();
+    await page.getByRole("checkbox", { name: "Done task", exact: true }).waitFor();
+    expect(await page.getByRole("checkbox", { name: "Open task" }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Completed" }).getAttribute("aria-current")).toBe("page");
+
+    await page.getByRole("link", { name: "All" }).click();
+    await page.waitForURL(webUrl("/"));
+    await page.getByRole("checkbox", { name: "Open task", exact: true }).waitFor();
+    await context.close();
+  });
+
+  test("Mark all complete and Clear completed act on every todo", async () => {
+    const { context, page } = await signUp(chromium.browser, "bulk");
+    await addTodo(page, "One");
+    await addTodo(page, "Two");
+    await page.getByRole("button", { name: "Mark all complete" }).click();
+    await page.getByText("0 items left").waitFor();
+    await page.getByRole("button", { name: "Clear completed" }).click();
+    await page.getByText("Nothing to do yet").waitFor();
+    await page.reload();
+    await page.getByText("Nothing to do yet").waitFor();
+    await context.close();
+  });
+
+  test("a second user sees nothing of the first", async () => {
+    const first = await signUp(chromium.browser, "first");
+    await addTodo(first.page, "First user's secret");
+    const second = await signUp(chromium.browser, "second");
+    await second.page.getByText("Nothing to do yet").waitFor();
+    expect(await second.page.getByText("First user's secret").count()).toBe(0);
+    const listed = await second.page.evaluate(async () => (await fetch("/api/todos")).json());
+    expect(listed.items).toEqual([]);
+    await first.context.close();
+    await second.context.close();
+  });
+
+  test("priority, due date and tags are saved on a todo, and a past due date shows as overdue", async () => {
+    const { context, page } = await signUp(chromium.browser, "details");
+    await addTodo(page, "File taxes");
+    await todoItem(page, "File taxes").getByRole("button", { name: "Details" }).click();
+    await page.getByLabel("Priority").selectOption("high");
+    await page.getByLabel("Due date").fill("2020-01-15");
+    await page.getByLabel("Tags").fill("money, home");
+    await page.getByRole("button", { name: "Save details" }).click();
+    await page.reload();
+    const item = todoItem(page, "File taxes");
+    await item.getByText("high priority").waitFor();
+    await item.getByText("Overdue").waitFor();
+    await item.getByText("#money").waitFor();
+    await context.close();
+  });
+});
