@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -36,11 +36,61 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   let dataDir: string | undefined;
+  let releaseLock = () => {};
   if (options.dataDir) {
     dataDir = join(options.dataDir, "pgdata");
     mkdirSync(dataDir, { recursive: true });
+    releaseLock = lockDataDir(options.dataDir);
   }
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
-  return { db, kind: "pglite", close: () => client.close() };
+  try {
+    const client = await PGlite.create(dataDir ? { dataDir } : {});
+    const db = drizzlePglite({ client, schema }) as unknown as Database;
+    return {
+      db,
+      kind: "pglite",
+      async close() {
+        await client.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+export class DatabaseInUseError extends Error {}
+
+/**
+ * PGlite is one process's database: a second process opening the same files would corrupt them.
+ * A pid file guards DATA_DIR; a stale one (its process gone) is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = join(dir, "pgdata.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(file, "utf8"));
+      if (isAlive(owner) && owner !== process.pid) {
+        throw new DatabaseInUseError(
+          `The embedded database in ${dir} is in use by process ${owner}; stop it first (or use DATABASE_URL for several processes)`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DatabaseInUseError(`Could not lock the embedded database in ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
