@@ -2,23 +2,36 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
 import { createAccessTokens } from "./auth/access-tokens.ts";
 import type { AuthContext } from "./auth/context.ts";
+import { startAuthEventPurge } from "./auth/events.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createRevocationList } from "./auth/revocation.ts";
+import { startRevocationBroadcast } from "./auth/revocation-broadcast.ts";
 import { deriveSecrets, resolveKeySecret } from "./auth/secrets.ts";
 import { createKeyStore } from "./auth/signing-keys.ts";
+import { startChangeHub } from "./changes/hub.ts";
 import type { Config } from "./config.ts";
 import { type DatabaseHandle, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { authenticatePlugin } from "./plugins/authenticate.ts";
-import { errorsPlugin } from "./plugins/errors.ts";
+import { errorsPlugin, frameworkErrors } from "./plugins/errors.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
+import { protectionPlugin } from "./plugins/protection.ts";
+import { rateLimitPlugin } from "./plugins/rate-limit.ts";
+import { redisPlugin } from "./plugins/redis.ts";
 import { serializerPlugin } from "./plugins/serializer.ts";
 import { authRoutes, sessionRoutes } from "./routes/auth/routes.ts";
+import { startChangeCompaction } from "./routes/changes/changes.ts";
+import { changeRoutes } from "./routes/changes/routes.ts";
+import { listRoutes } from "./routes/lists/routes.ts";
+import { meEventRoutes } from "./routes/me/events.ts";
 import { meRoutes } from "./routes/me/routes.ts";
 import { opsRoutes } from "./routes/ops/routes.ts";
 import { todoRoutes } from "./routes/todos/routes.ts";
+import { transferRoutes } from "./routes/transfer/routes.ts";
 
 export const BODY_LIMIT = 64 * 1024;
+/** A client must finish sending its headers this soon (slowloris); the whole request has requestTimeout. */
+const HEADERS_TIMEOUT_MS = 15_000;
 
 /** Never logged: credentials in headers and bodies. Fastify does not log bodies, the rest is belt and braces. */
 const REDACT = [
@@ -61,7 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
   });
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
 
   const secrets = deriveSecrets(
     resolveKeySecret({ secret: config.AUTH_KEY_SECRET, dataDir: config.DATA_DIR, log: (msg) => app.log.warn(msg) }),
@@ -104,6 +119,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   await app.register(errorsPlugin);
+  await app.register(protectionPlugin, { maxEventLoopDelay: config.API_MAX_EVENT_LOOP_DELAY });
+  await app.register(redisPlugin, { url: config.REDIS_URL });
+  if (app.redis) {
+    const broadcast = await startRevocationBroadcast({
+      redis: app.redis,
+      channel: `${config.REDIS_KEY_PREFIX}revocations`,
+      revocations,
+      log: app.log,
+    });
+    app.addHook("onClose", () => broadcast.close());
+  }
+  const eventPurge = startAuthEventPurge(database.db, config.AUTH_EVENTS_RETENTION_DAYS, app.log);
+  app.addHook("onClose", async () => eventPurge.close());
+  // Live updates: streams end before the server closes (else close would wait for them forever).
+  const changeHub = await startChangeHub({
+    database,
+    revocations,
+    perUser: config.STREAMS_PER_USER,
+    perInstance: config.STREAMS_PER_INSTANCE,
+    log: app.log,
+  });
+  app.decorate("changeHub", changeHub);
+  app.addHook("preClose", () => changeHub.close());
+  const compaction = startChangeCompaction(database.db, config.CHANGES_RETENTION_DAYS, app.log);
+  app.addHook("onClose", async () => compaction.close());
+  await app.register(rateLimitPlugin, { config });
   await app.register(serializerPlugin);
   await app.register(authenticatePlugin, { auth });
   await app.register(openapiPlugin);
@@ -112,6 +153,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: "/api/v1/auth" });
   await app.register(sessionRoutes, { prefix: "/api/v1/auth" });
   await app.register(meRoutes, { prefix: "/api/v1/me" });
+  await app.register(meEventRoutes, { prefix: "/api/v1/me" });
   await app.register(todoRoutes, { prefix: "/api/v1/todos" });
+  await app.register(listRoutes, { prefix: "/api/v1/lists" });
+  await app.register(transferRoutes, { prefix: "/api/v1" });
+  await app.register(changeRoutes, {
+    prefix: "/api/v1",
+    hub: changeHub,
+    revocations,
+    heartbeatMs: config.STREAM_HEARTBEAT_SECONDS * 1000,
+    stallMs: config.STREAM_STALL_SECONDS * 1000,
+  });
   return app;
 }

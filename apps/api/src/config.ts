@@ -17,12 +17,26 @@ const EnvSchema = z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// URL")
       .optional(),
+    /** Prefixes every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().min(1).max(100).default("taskvault:"),
     AUTH_ACCESS_TTL: seconds(600),
     AUTH_REFRESH_TTL: seconds(30 * 24 * 3600),
     /** Absolute lifetime of a session, however often it is refreshed. */
     AUTH_SESSION_MAX_AGE: seconds(90 * 24 * 3600),
     AUTH_REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).default(10),
     AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+    /** Sign-in attempts per client IP per minute, successful or not. */
+    AUTH_SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(30),
+    /** Sign-ups per client IP per hour. */
+    AUTH_SIGNUP_IP_LIMIT: z.coerce.number().int().positive().default(30),
+    /** Refreshes per client IP per minute. */
+    AUTH_REFRESH_IP_LIMIT: z.coerce.number().int().positive().default(120),
+    /** Longest wait, in seconds, that failed sign-ins can impose on one account (the owner included). */
+    AUTH_SIGNIN_ACCOUNT_MAX_DELAY: seconds(30),
+    /** Longest wait, in seconds, that failed sign-ins impose on one client IP. */
+    AUTH_SIGNIN_IP_MAX_DELAY: seconds(300),
+    /** Days a security event is kept. */
+    AUTH_EVENTS_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
     AUTH_KEY_SECRET: z
       .string()
       .refine((value) => Buffer.from(value, "base64").length >= 32, "must be at least 32 random bytes, base64-encoded")
@@ -32,6 +46,18 @@ const EnvSchema = z
     /** Simultaneous Argon2 computations; the rest wait in a bounded queue. */
     AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     TRUST_PROXY: z.string().optional(),
+    /** Days a change-log entry is kept; a client further behind does a full sync (410 gone). */
+    CHANGES_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+    /** Open event streams (GET /api/v1/events) one user may hold on one instance. */
+    STREAMS_PER_USER: z.coerce.number().int().positive().default(10),
+    /** Open event streams one instance holds at most, all users together. */
+    STREAMS_PER_INSTANCE: z.coerce.number().int().positive().default(5000),
+    /** Seconds between heartbeat comments on an idle event stream (proxies drop silent connections). */
+    STREAM_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+    /** Seconds a stream may stay unable to write (the client does not read) before it is ended. */
+    STREAM_STALL_SECONDS: z.coerce.number().positive().default(30),
+    /** Mean event-loop delay, in ms, beyond which requests are answered 503 with Retry-After (0 = never). */
+    API_MAX_EVENT_LOOP_DELAY: z.coerce.number().int().min(0).default(1000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

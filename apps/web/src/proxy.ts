@@ -8,12 +8,12 @@ import {
   writeCookies,
 } from "@/features/auth/cookies.server.ts";
 import { refreshSession } from "@/features/auth/refresh.server.ts";
-import { shouldRefresh } from "@/features/auth/token-expiry.ts";
+import { shouldRefresh } from "@/features/auth/token-expiry.server.ts";
 import { pageContentSecurityPolicy } from "@/lib/csp.ts";
 import { env } from "@/lib/env.server.ts";
-import { isForeignStateChange } from "@/lib/origin.ts";
 import { problemResponse } from "@/lib/problem.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
+import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
 
 /**
  * Runs before every page and BFF route:
@@ -32,16 +32,8 @@ export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const isApi = pathname.startsWith("/api/");
 
-  if (
-    isForeignStateChange({
-      method: request.method,
-      origin: request.headers.get("origin"),
-      secFetchSite: request.headers.get("sec-fetch-site"),
-      host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"),
-    })
-  ) {
-    return problemResponse(403, "forbidden", "Forbidden", "Cross-site requests may not change anything here.");
-  }
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
 
   const secure = isSecureRequest(request.nextUrl, request.headers);
   const tokens = readSessionTokens(request.cookies, secure);
@@ -73,8 +65,7 @@ export async function proxy(request: NextRequest) {
 
   if (!PUBLIC_PAGES.has(pathname) && !isSignedIn) {
     const target = new URL("/signin", request.url);
-    const next = `${pathname}${search}`;
-    if (next !== "/") target.searchParams.set("next", next);
+    target.searchParams.set("next", `${pathname}${search}`);
     if (sessionExpired) target.searchParams.set("reason", "expired");
     return withCookies(NextResponse.redirect(target, 303), cookiesToWrite);
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { characterCount, DateTime, Id } from "./common.ts";
+import { characterCount, DateTime, hasNoNul, Id, NO_NUL_MESSAGE } from "./common.ts";
+import { TimeZone } from "./todos.ts";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -18,7 +19,11 @@ export const Password = z
   .refine((value) => characterCount(value) >= PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
   .refine((value) => characterCount(value) <= PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`);
 
-export const UserName = z.string().trim().max(100, "Name must be at most 100 characters");
+export const UserName = z
+  .string()
+  .trim()
+  .max(100, "Name must be at most 100 characters")
+  .refine(hasNoNul, NO_NUL_MESSAGE);
 
 export const SignUp = z.strictObject({
   email: Email,
@@ -74,8 +79,10 @@ export type SessionList = z.infer<typeof SessionList>;
 
 export const SessionParams = z.object({ id: z.string() });
 
+/** Both optional: `{name}` alone keeps working; `timezone` is the default zone of new todos. */
 export const UpdateMe = z.strictObject({
-  name: UserName,
+  name: UserName.optional(),
+  timezone: TimeZone.optional(),
 });
 export type UpdateMe = z.infer<typeof UpdateMe>;
 

@@ -1,9 +1,20 @@
 import type { ChangePassword, DeleteMe, Session, SignUp, UpdateMe, User } from "@taskvault/contract/auth";
 import { eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import { idempotencyKeys, refreshTokens, sessions, todos, users } from "../db/schema.ts";
+import {
+  authEvents,
+  changeSeqs,
+  changes,
+  idempotencyKeys,
+  lists,
+  refreshTokens,
+  sessions,
+  todos,
+  users,
+} from "../db/schema.ts";
 import { AppError, validationError } from "../errors.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
+import { recordAuthEvent } from "./events.ts";
 import { revokeSessionsIn, startSession } from "./sessions.ts";
 import { toUser } from "./users.ts";
 
@@ -31,7 +42,7 @@ export async function signUp(ctx: AuthContext, input: SignUp, client: ClientInfo
           updatedAt: now,
         })
         .returning();
-      return startSession(ctx, tx, user!, client);
+      return startSession(ctx, tx, user!, client, "signed_up");
     });
   } catch (error) {
     // Two sign-ups for one address at once: the unique index decides, the loser gets a 409.
@@ -69,7 +80,11 @@ export async function getMe(ctx: AuthContext, caller: Caller): Promise<User> {
 export async function updateMe(ctx: AuthContext, caller: Caller, input: UpdateMe): Promise<User> {
   const [user] = await ctx.db
     .update(users)
-    .set({ name: input.name, updatedAt: new Date() })
+    .set({
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      updatedAt: new Date(),
+    })
     .where(eq(users.id, caller.userId))
     .returning();
   if (!user) throw new AppError("invalid_token", "The account no longer exists");
@@ -77,13 +92,19 @@ export async function updateMe(ctx: AuthContext, caller: Caller, input: UpdateMe
 }
 
 /** Changes the password and ends every other session (a thief's included); this one goes on. */
-export async function changePassword(ctx: AuthContext, caller: Caller, input: ChangePassword): Promise<void> {
+export async function changePassword(
+  ctx: AuthContext,
+  caller: Caller,
+  input: ChangePassword,
+  client: ClientInfo,
+): Promise<void> {
   const user = await findUser(ctx, caller.userId);
   await checkPassword(ctx, user, input.currentPassword);
   if (ctx.passwords.isCommon(input.newPassword)) throw commonPasswordError("newPassword");
   const passwordHash = await ctx.passwords.hash(input.newPassword);
   const revoked = await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, caller.userId));
+    await recordAuthEvent(tx, caller.userId, "password_changed", caller.sessionId, client);
     return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "password_changed");
   });
   ctx.revocations.publish(revoked);
@@ -101,10 +122,18 @@ export async function deleteAccount(ctx: AuthContext, caller: Caller, input: Del
       owned.map((row) => row.id),
     );
     await tx.delete(todos).where(eq(todos.userId, user.id));
+    await tx.delete(lists).where(eq(lists.userId, user.id));
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, user.id));
     await tx.delete(refreshTokens).where(eq(refreshTokens.userId, user.id));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
     await tx.delete(users).where(eq(users.id, user.id));
+    // The trail goes with the account ("all its data"); the deletion itself is recorded in the
+    // server log by the route, the one place that outlives the account.
+    await tx.delete(authEvents).where(eq(authEvents.userId, user.id));
+    // The change log too; after the user row is gone, so a writer that committed before could not
+    // leave entries behind, and the change triggers record nothing more for a vanished user.
+    await tx.delete(changes).where(eq(changes.userId, user.id));
+    await tx.delete(changeSeqs).where(eq(changeSeqs.userId, user.id));
     return recorded;
   });
   ctx.revocations.publish(revoked);

@@ -26,4 +26,6 @@ export interface ClientInfo {
 export interface Caller {
   userId: string;
   sessionId: string;
+  /** When the access token expires (epoch seconds): long-lived event streams end then. */
+  tokenExpiresAt: number;
 }

@@ -28,6 +28,11 @@ export interface RevocationList {
   reload(): Promise<void>;
   /** Plugs in cross-instance broadcasting (Redis) when configured. */
   setBroadcaster(broadcast: ((revoked: RevokedSession[]) => void) | null): void;
+  /**
+   * Calls `listener` with every revocation applied here (this instance's, remote ones, reloads),
+   * e.g. to end a revoked session's open event streams at once. Returns the unsubscribe function.
+   */
+  onRevoked(listener: (sessionIds: string[]) => void): () => void;
   size(): number;
   close(): void;
 }
@@ -35,9 +40,13 @@ export interface RevocationList {
 export async function createRevocationList(db: Database, accessTtlSeconds: number): Promise<RevocationList> {
   const revoked = new Map<string, number>();
   let broadcast: ((revoked: RevokedSession[]) => void) | null = null;
+  const listeners = new Set<(sessionIds: string[]) => void>();
 
   const apply = (entries: RevokedSession[]) => {
     for (const entry of entries) revoked.set(entry.sessionId, entry.expiresAt);
+    if (entries.length === 0) return;
+    const sessionIds = entries.map((entry) => entry.sessionId);
+    for (const listener of listeners) listener(sessionIds);
   };
 
   async function reload() {
@@ -86,6 +95,10 @@ export async function createRevocationList(db: Database, accessTtlSeconds: numbe
     reload,
     setBroadcaster(next) {
       broadcast = next;
+    },
+    onRevoked(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     size: () => revoked.size,
     close: () => clearInterval(timer),

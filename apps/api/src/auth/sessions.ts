@@ -7,6 +7,7 @@ import { refreshTokens, sessions, users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
+import { recordAuthEvent } from "./events.ts";
 import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
 import type { RevokedSession } from "./revocation.ts";
 import { toUser } from "./users.ts";
@@ -40,6 +41,7 @@ export async function startSession(
   tx: Executor,
   user: typeof users.$inferSelect,
   client: ClientInfo,
+  event: "signed_up" | "signed_in",
 ): Promise<Session> {
   const now = new Date();
   const sessionId = uuidv7();
@@ -62,14 +64,19 @@ export async function startSession(
     createdAt: now,
     expiresAt: refreshExpiresAt,
   });
+  await recordAuthEvent(tx, user.id, event, sessionId, client);
   return sessionResponse(ctx, user, sessionId, refreshToken, refreshExpiresAt);
 }
 
 export async function signIn(ctx: AuthContext, input: SignIn, client: ClientInfo): Promise<Session> {
   const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   const matches = await ctx.passwords.verify(user?.passwordHash ?? null, input.password);
-  if (!user || !matches) throw new AppError("invalid_credentials", "Email or password is incorrect");
-  return startSession(ctx, ctx.db, user, client);
+  if (!user || !matches) {
+    // Only an existing account has a trail to add to; unknown emails leave none.
+    if (user) await recordAuthEvent(ctx.db, user.id, "sign_in_failed", null, client);
+    throw new AppError("invalid_credentials", "Email or password is incorrect");
+  }
+  return startSession(ctx, ctx.db, user, client, "signed_in");
 }
 
 interface RotatedRow {
@@ -83,7 +90,7 @@ interface RotatedRow {
  * requests cannot both win. A loser that arrives within the reuse grace gets the same (derived)
  * successor; a spent token presented after the grace is treated as stolen and ends the session.
  */
-export async function refreshSession(ctx: AuthContext, refreshToken: string): Promise<Session> {
+export async function refreshSession(ctx: AuthContext, refreshToken: string, client: ClientInfo): Promise<Session> {
   const parsed = parseRefreshToken(refreshToken);
   if (!parsed) throw invalidRefresh();
   const { userId } = parsed;
@@ -117,7 +124,11 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string): Pr
       returning successor.session_id, successor.refresh_expires_at`),
   );
   const won = rotated[0];
-  if (won) return respondWithUser(ctx, userId, won.session_id, successor, new Date(won.refresh_expires_at));
+  if (won) {
+    // Only the winner is recorded: concurrent tabs within the grace are one refresh to the user.
+    await recordAuthEvent(ctx.db, userId, "refreshed", won.session_id, client);
+    return respondWithUser(ctx, userId, won.session_id, successor, new Date(won.refresh_expires_at));
+  }
 
   const [presented] = await ctx.db
     .select({
@@ -143,6 +154,7 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string): Pr
   }
 
   await revokeSessions(ctx, userId, { ids: [presented.sessionId] }, "refresh_token_reuse");
+  await recordAuthEvent(ctx.db, userId, "refresh_token_reused", presented.sessionId, client);
   throw new AppError(
     "invalid_refresh_token",
     "This refresh token was already used; the session has been ended for safety. Sign in again",
@@ -233,8 +245,26 @@ export async function listSessions(ctx: AuthContext, caller: Caller): Promise<Se
   }));
 }
 
-export async function revokeOwnSession(ctx: AuthContext, caller: Caller, sessionId: string): Promise<void> {
+export async function revokeOwnSession(
+  ctx: AuthContext,
+  caller: Caller,
+  sessionId: string,
+  client: ClientInfo,
+): Promise<void> {
   if (!isUuid(sessionId)) throw new AppError("not_found", "No such session");
   const ended = await revokeSessions(ctx, caller.userId, { ids: [sessionId] }, "revoked_by_user");
   if (ended.length === 0) throw new AppError("not_found", "No such session");
+  await recordAuthEvent(ctx.db, caller.userId, "session_revoked", sessionId, client);
+}
+
+/** Ends the caller's own session. */
+export async function signOut(ctx: AuthContext, caller: Caller, client: ClientInfo): Promise<void> {
+  await revokeSessions(ctx, caller.userId, { ids: [caller.sessionId] }, "signed_out");
+  await recordAuthEvent(ctx.db, caller.userId, "signed_out", caller.sessionId, client);
+}
+
+/** Ends every session of the caller's user, the caller's too. */
+export async function signOutEverywhere(ctx: AuthContext, caller: Caller, client: ClientInfo): Promise<void> {
+  await revokeSessions(ctx, caller.userId, { allExcept: null }, "signed_out_everywhere");
+  await recordAuthEvent(ctx.db, caller.userId, "signed_out_everywhere", caller.sessionId, client);
 }

@@ -15,6 +15,12 @@ export type Executor = Database | Transaction;
 export interface DatabaseHandle {
   db: Database;
   kind: "postgres" | "pglite";
+  /**
+   * LISTEN on a channel: `onNotify` gets each payload; `onConnect` runs once the listener is in place
+   * and again after each reconnect (postgres.js reconnects by itself), when notifications may have
+   * been missed. Resolves with a function that stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onConnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -26,14 +32,48 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * Drizzle runs every query through `sql.unsafe(text, params, { prepare: false })`, and postgres.js
+ * then sends an unnamed Parse/Describe and waits for the answer before it can Bind/Execute: two
+ * round trips, and a fresh parse and plan, per query. With `prepare: true` each connection keeps a
+ * named statement per distinct SQL text (the query builders produce a small, bounded set), so a
+ * repeat costs one round trip. Transactions and savepoints hand out their own `sql`, wrapped too.
+ * (Behind PgBouncer in transaction mode this needs PgBouncer ≥ 1.21 with max_prepared_statements.)
+ */
+function withPreparedStatements(sql: postgres.Sql): postgres.Sql {
+  const unsafe = sql.unsafe;
+  const begin = sql.begin as (...args: unknown[]) => Promise<unknown>;
+  const savepoint = (sql as unknown as { savepoint?: (...args: unknown[]) => Promise<unknown> }).savepoint;
+  const wrapScope =
+    (open: (...args: unknown[]) => Promise<unknown>) =>
+    (...args: unknown[]) => {
+      const body = args.pop() as (scoped: postgres.Sql) => unknown;
+      return open(...args, (scoped: postgres.Sql) => body(withPreparedStatements(scoped)));
+    };
+  return Object.assign(sql, {
+    unsafe: (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+      unsafe(query, params, { ...options, prepare: true }),
+    begin: wrapScope(begin),
+    ...(savepoint && { savepoint: wrapScope(savepoint) }),
+  });
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
     });
-    const db = drizzlePostgres({ client, schema }) as unknown as Database;
-    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+    const db = drizzlePostgres({ client: withPreparedStatements(client), schema }) as unknown as Database;
+    return {
+      db,
+      kind: "postgres",
+      async listen(channel, onNotify, onConnect) {
+        const { unlisten } = await client.listen(channel, onNotify, onConnect);
+        return unlisten;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   let dataDir: string | undefined;
   let releaseLock = () => {};
@@ -48,6 +88,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       kind: "pglite",
+      async listen(channel, onNotify, onConnect) {
+        const unlisten = await client.listen(channel, onNotify);
+        onConnect?.();
+        return unlisten;
+      },
       async close() {
         await client.close();
         releaseLock();

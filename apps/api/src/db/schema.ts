@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -10,6 +12,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -28,6 +31,8 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   createdAt: instant("created_at").notNull(),
   updatedAt: instant("updated_at").notNull(),
+  /** IANA zone new todos take when they name none. */
+  timezone: text("timezone").notNull().default("UTC"),
 });
 
 export const sessions = pgTable(
@@ -99,6 +104,28 @@ export const signingKeys = pgTable("signing_keys", {
   retiredAt: instant("retired_at"),
 });
 
+export const lists = pgTable(
+  "lists",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    id: uuid("id").notNull(),
+    name: text("name").notNull(),
+    color: text("color"),
+    position: doublePrecision("position").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.id] }),
+    // Names are unique per user regardless of case: the index decides races, the loser gets a 409.
+    uniqueIndex("lists_name_key").on(table.userId, sql`lower(${table.name})`),
+    index("lists_position_idx").on(table.userId, table.position, table.id),
+  ],
+);
+
 export const todos = pgTable(
   "todos",
   {
@@ -118,9 +145,37 @@ export const todos = pgTable(
     createdAt: instant("created_at").notNull(),
     updatedAt: instant("updated_at").notNull(),
     version: integer("version").notNull().default(1),
+    /** null is the Inbox. */
+    listId: uuid("list_id"),
+    parentId: uuid("parent_id"),
+    /** RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO. */
+    recurrence: text("recurrence"),
+    /** "due" or "completion". */
+    recurFrom: text("recur_from").notNull().default("due"),
+    remindAt: instant("remind_at"),
+    timezone: text("timezone").notNull().default("UTC"),
+    /**
+     * The instance that completing this recurring todo created. Set in the same transaction as
+     * the completion, under the row lock, so the next instance is created exactly once.
+     */
+    nextId: uuid("next_id"),
   },
   (table) => [
     primaryKey({ columns: [table.userId, table.id] }),
+    // Composite keys keep a todo's list and parent within its own user's data.
+    foreignKey({
+      name: "todos_list_fk",
+      columns: [table.userId, table.listId],
+      foreignColumns: [lists.userId, lists.id],
+    }),
+    // Deleting a parent deletes its subtasks.
+    foreignKey({
+      name: "todos_parent_fk",
+      columns: [table.userId, table.parentId],
+      foreignColumns: [table.userId, table.id],
+    }).onDelete("cascade"),
+    index("todos_list_idx").on(table.userId, table.listId),
+    index("todos_parent_idx").on(table.userId, table.parentId),
     index("todos_position_idx").on(table.userId, table.position, table.id),
     index("todos_created_idx").on(table.userId, table.createdAt, table.id),
     index("todos_due_idx").on(table.userId, sql`coalesce(${table.dueAt}, 'infinity'::timestamptz)`, table.id),
@@ -143,4 +198,54 @@ export const idempotencyKeys = pgTable(
     createdAt: instant("created_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.key] })],
+);
+
+/**
+ * The security trail a user sees under /api/v1/me/events: sign-ins (failed ones too), refreshes,
+ * detected refresh-token reuse, sign-outs, password changes. Purged after
+ * AUTH_EVENTS_RETENTION_DAYS and deleted with the account (explicitly, in its transaction).
+ */
+export const authEvents = pgTable(
+  "auth_events",
+  {
+    userId: uuid("user_id").notNull(),
+    /** UUIDv7: ordered by time, so it is also the listing's keyset cursor. */
+    id: uuid("id").notNull(),
+    type: text("type").notNull(),
+    sessionId: uuid("session_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: instant("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.id] }), index("auth_events_created_idx").on(table.createdAt)],
+);
+
+/**
+ * Each user's change-log position: `seq` is the last sequence number handed out, `compacted_through`
+ * the highest one deleted by retention (a client behind it must do a full sync). Written only by
+ * the change triggers (drizzle/0004_change_triggers.sql) and the compaction job.
+ */
+export const changeSeqs = pgTable("change_seqs", {
+  userId: uuid("user_id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull().default(0),
+  compactedThrough: bigint("compacted_through", { mode: "number" }).notNull().default(0),
+});
+
+/**
+ * The per-user change log behind GET /api/v1/changes and /events: one entry per written row of
+ * todos and lists, appended by triggers in the writer's transaction (docs/decisions/007).
+ * `data` is the row as jsonb (column names), null for a deletion (tombstone).
+ */
+export const changes = pgTable(
+  "changes",
+  {
+    userId: uuid("user_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    /** todo.upserted, todo.deleted, list.upserted, list.deleted */
+    type: text("type").notNull(),
+    entityId: uuid("entity_id").notNull(),
+    data: jsonb("data"),
+    createdAt: instant("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.seq] }), index("changes_created_idx").on(table.createdAt)],
 );

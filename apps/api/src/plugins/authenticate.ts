@@ -36,6 +36,6 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, options: { aut
       accessTokens.forget(token);
       throw invalidToken("Session has ended");
     }
-    request.caller = { userId: claims.userId, sessionId: claims.sessionId };
+    request.caller = { userId: claims.userId, sessionId: claims.sessionId, tokenExpiresAt: claims.exp };
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AppError, type FieldErrors, problemFor } from "../errors.ts";
 
@@ -19,14 +19,24 @@ const FRAMEWORK_ERRORS: Record<string, AppError | (() => AppError)> = {
 interface ValidationIssue {
   instancePath?: string;
   message?: string;
+  keyword?: string;
+  params?: { keys?: unknown };
 }
 
 function fieldErrors(issues: ValidationIssue[]): FieldErrors {
   const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = (issue.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".") || "body";
+  const add = (field: string, message: string) => {
     errors[field] ??= [];
-    errors[field].push(issue.message ?? "Invalid value");
+    errors[field].push(message);
+  };
+  for (const issue of issues) {
+    const path = (issue.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
+    // An unknown field is named as the field itself, so a client sees which one to drop.
+    if (issue.keyword === "unrecognized_keys" && Array.isArray(issue.params?.keys)) {
+      for (const key of issue.params.keys) add(path ? `${path}.${String(key)}` : String(key), "Unknown field");
+      continue;
+    }
+    add(path || "body", issue.message ?? "Invalid value");
   }
   return errors;
 }
@@ -49,6 +59,19 @@ function toAppError(error: FastifyError): AppError | null {
     return new AppError("bad_request", "The request is malformed");
   }
   return null;
+}
+
+/**
+ * Fastify's `frameworkErrors` option: URLs the router cannot decode, or path parameters over
+ * `maxParamLength`, are answered before any route's error handler would see them.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  // An over-long path segment cannot be an id of ours: "not found", like any malformed id.
+  const problem =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? problemFor("not_found")
+      : problemFor("bad_request", "The URL or request is malformed");
+  return reply.code(problem.status).type(PROBLEM_JSON).send(problem);
 }
 
 /** The one place where errors become RFC 9457 problem+json; 5xx bodies never carry internals. */

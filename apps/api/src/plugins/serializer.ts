@@ -14,7 +14,11 @@ type JsonSchema = Record<string, unknown>;
 export function simplify(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(simplify);
   if (!schema || typeof schema !== "object") return schema;
-  const { $schema: _, pattern: __, format: ___, ...rest } = schema as JsonSchema;
+  const { $schema: _, ...rest } = schema as JsonSchema;
+  // Only the keywords: a property that happens to be called "format" or "pattern" (an object,
+  // the schema of that property) must stay.
+  if (typeof rest.pattern === "string") delete rest.pattern;
+  if (typeof rest.format === "string") delete rest.format;
   const anyOf = rest.anyOf as JsonSchema[] | undefined;
   if (anyOf?.length === 2 && anyOf.some((option) => option.type === "null")) {
     const other = anyOf.find((option) => option.type !== "null") as JsonSchema;

@@ -24,7 +24,7 @@ describe("profile", () => {
     const response = await me(session);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual(session.user);
-    expect(Object.keys(response.json()).sort()).toEqual(["createdAt", "email", "id", "name"]);
+    expect(Object.keys(response.json())).toEqual(expect.arrayContaining(["createdAt", "email", "id", "name"]));
   });
 
   it("PATCH /me changes the name, trimmed", async () => {
@@ -40,6 +40,7 @@ describe("profile", () => {
     for (const payload of [
       { name: "x".repeat(101) },
       { name: 5 },
+      { name: "nul\u0000byte" },
       { name: "ok", isAdmin: true },
       { email: "other@example.com" },
       { name: "ok", id: session.user.id },

@@ -57,6 +57,9 @@ export async function buildTestApp(env: Record<string, string> = {}, database?: 
     DATA_DIR: dataDir,
     AUTH_KEY_SECRET: randomBytes(32).toString("base64"),
     AUTH_RATE_LIMIT: "off",
+    // Every app of a test file shares one event loop, which a PGlite start-up blocks for seconds:
+    // load shedding would answer 503 to the others. protection.test.ts turns it on.
+    API_MAX_EVENT_LOOP_DELAY: "0",
     LOG_LEVEL: "silent",
     ...env,
   });

@@ -12,6 +12,7 @@ import {
 import { refreshSession } from "@/features/auth/refresh.server.ts";
 import { callApi } from "./api.server.ts";
 import { problemResponse } from "./problem.ts";
+import { refuseForeignOrigin } from "./same-origin.server.ts";
 
 /**
  * The backend-for-frontend hop: a browser request to `/api/…` becomes an API call with the
@@ -28,6 +29,8 @@ export type ForwardOptions = {
 };
 
 export async function forwardToApi(request: NextRequest, apiPath: string, options: ForwardOptions = {}) {
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
   const secure = isSecureRequest(request.nextUrl, request.headers);
   const tokens = readSessionTokens(request.cookies, secure);
   if (!tokens.accessToken && !tokens.refreshToken) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { addTodo, hasStack, PASSWORD, signUp, stack, useBrowser, webUrl } from "./browser.ts";
+import { addTodo, hasStack, PASSWORD, signUp, stack, uniqueEmail, useBrowser, webUrl } from "./browser.ts";
 
 describe.skipIf(!hasStack)("signing in and out", () => {
   const chromium = useBrowser();
@@ -16,6 +16,14 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(webUrl("/settings"));
     await context.close();
+  });
+
+  test("a signed-out visitor of / is redirected on the server before anything renders", async () => {
+    const response = await fetch(webUrl("/"), { redirect: "manual" });
+    expect([302, 303, 307]).toContain(response.status);
+    const location = new URL(response.headers.get("location") ?? "", webUrl());
+    expect(`${location.pathname}${location.search}`).toBe("/signin?next=%2F");
+    expect(await response.text()).not.toContain("New todo");
   });
 
   test("a next parameter pointing to another site is ignored", async () => {
@@ -99,7 +107,10 @@ describe.skipIf(!hasStack)("signing in and out", () => {
 
   test("a session revoked from /settings is signed out on its device", async () => {
     const laptop = await signUp(chromium.browser, "revoke");
-    const phone = await chromium.browser.newContext({ baseURL: webUrl(), userAgent: "Mozilla/5.0 (Linux; Android 14) Firefox/130.0" });
+    const phone = await chromium.browser.newContext({
+      baseURL: webUrl(),
+      userAgent: "Mozilla/5.0 (Linux; Android 14) Firefox/130.0",
+    });
     const phonePage = await phone.newPage();
     await phonePage.goto("/signin");
     await phonePage.getByLabel("Email").fill(laptop.email);
@@ -153,5 +164,46 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     });
     expect(response.status).toBe(401);
     await context.close();
+  });
+
+  test("the name can be changed in /settings and shows in the header", async () => {
+    const { context, page } = await signUp(chromium.browser, "rename");
+    await page.goto("/settings");
+    await page.getByLabel("Name").fill("Grace Hopper");
+    await page.getByRole("button", { name: "Save name" }).click();
+    await page.getByText("Name saved.").waitFor();
+    await page.getByRole("banner").getByText("Grace Hopper").waitFor();
+    await context.close();
+  });
+
+  test("changing the password keeps this device signed in and the new password works", async () => {
+    const { context, page, email } = await signUp(chromium.browser, "password");
+    await page.goto("/settings");
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByLabel("New password").fill("an even better passphrase");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Password changed.").waitFor();
+    await page.goto("/");
+    await page.getByLabel("New todo").waitFor();
+    const response = await fetch(`${stack?.apiUrl}/api/v1/auth/signin`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: "an even better passphrase" }),
+    });
+    expect(response.status).toBe(200);
+    await context.close();
+  });
+
+  test("over HTTPS (behind a TLS proxy) the cookies are Secure and __Host- prefixed", async () => {
+    const response = await fetch(webUrl("/api/auth/signup"), {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+      body: JSON.stringify({ email: uniqueEmail("https"), password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.map((cookie) => cookie.split("=")[0]).sort()).toEqual(["__Host-tv_at", "__Host-tv_rt"]);
+    for (const cookie of cookies) expect(cookie).toMatch(/; Secure/i);
+    expect(JSON.stringify(await response.json())).not.toMatch(/accessToken|refreshToken/);
   });
 });

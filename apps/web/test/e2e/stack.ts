@@ -19,21 +19,22 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-function run(command: string, args: string[], cwd: string, label: string) {
+function run(command: string, args: string[], cwd: string, label: string): boolean {
   console.log(`[e2e] ${label}…`);
   const result = spawnSync(command, args, {
     cwd,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status})`);
+  return result.status === 0;
 }
 
 /** Builds the API and the web app only when their output is missing or older than their sources. */
 export function buildIfNeeded() {
   const apiBuilt = newestMtime(join(apiRoot, "dist/server.js"));
   const apiSources = Math.max(newestMtime(join(apiRoot, "src")), newestMtime(join(repoRoot, "packages/contract/src")));
-  if (apiBuilt === 0 || apiSources > apiBuilt) run("npm", ["run", "build", "-w", "@taskvault/api"], repoRoot, "building the API");
+  if (apiBuilt === 0 || apiSources > apiBuilt)
+    run("npm", ["run", "build", "-w", "@taskvault/api"], repoRoot, "building the API");
 
   const webBuilt = newestMtime(join(webRoot, ".next/BUILD_ID"));
   const webSources = Math.max(
@@ -42,7 +43,9 @@ export function buildIfNeeded() {
     newestMtime(join(webRoot, "postcss.config.mjs")),
     newestMtime(join(repoRoot, "packages/contract/src")),
   );
-  if (webBuilt === 0 || webSources > webBuilt) run("npx", ["next", "build"], webRoot, "building the web app");
+  if ((webBuilt === 0 || webSources > webBuilt) && !run("npx", ["next", "build"], webRoot, "building the web app")) {
+    throw new Error("building the web app failed");
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -52,7 +55,9 @@ export async function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -100,11 +105,15 @@ export async function startStack({ accessTtl }: { accessTtl: number }): Promise<
   api.stdout?.on("data", log("api"));
   api.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[api] ${chunk}`));
 
-  const web = spawn(process.execPath, [join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(webPort), "-H", "127.0.0.1"], {
-    cwd: webRoot,
-    env: { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const web = spawn(
+    process.execPath,
+    [join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(webPort), "-H", "127.0.0.1"],
+    {
+      cwd: webRoot,
+      env: { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.push(web);
   web.stdout?.on("data", log("web"));
   web.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[web] ${chunk}`));

@@ -128,4 +128,75 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
     await item.getByText("#money").waitFor();
     await context.close();
   });
+
+  test("a change refused with 412 (edited in another tab) reloads the todo and says so", async () => {
+    const { context, page } = await signUp(chromium.browser, "conflict");
+    await addTodo(page, "Original title");
+    const other = await context.newPage();
+    await other.goto("/");
+    await todoItem(other, "Original title").getByRole("button", { name: "Edit" }).click();
+    await other.getByRole("textbox", { name: "Title" }).fill("Renamed elsewhere");
+    await other.getByRole("textbox", { name: "Title" }).press("Enter");
+    await eventually(
+      async () => (await other.getByRole("checkbox", { name: "Renamed elsewhere" }).isEnabled()) === true,
+    );
+    await eventually(async () => {
+      const listed = await other.evaluate(async () => (await fetch("/api/todos")).json());
+      return listed.items[0]?.title === "Renamed elsewhere";
+    });
+
+    // The first tab still shows the old version; its toggle is refused and the item reloaded.
+    await page.getByRole("checkbox", { name: "Original title", exact: true }).check();
+    await page.getByText("was changed elsewhere").waitFor();
+    await page.getByRole("checkbox", { name: "Renamed elsewhere", exact: true }).waitFor();
+    expect(await page.getByRole("checkbox", { name: "Renamed elsewhere", exact: true }).isChecked()).toBe(false);
+    await context.close();
+  });
+
+  test("an optimistic change the API refuses is rolled back with a message", async () => {
+    const { context, page } = await signUp(chromium.browser, "rollback");
+    await addTodo(page, "Gone soon");
+    const other = await context.newPage();
+    await other.goto("/");
+    await todoItem(other, "Gone soon").getByRole("button", { name: "Delete" }).click();
+    await other.getByRole("button", { name: "Undo" }).waitFor();
+
+    await page.getByRole("checkbox", { name: "Gone soon", exact: true }).check();
+    await page.getByText("no longer exists").waitFor();
+    await eventually(async () => (await page.getByRole("checkbox", { name: "Gone soon" }).count()) === 0);
+    await context.close();
+  });
+
+  test("an emptied title asks before deleting the todo", async () => {
+    const { context, page } = await signUp(chromium.browser, "empty-title");
+    await addTodo(page, "Temporary");
+    await todoItem(page, "Temporary").getByRole("button", { name: "Edit" }).click();
+    await page.getByRole("textbox", { name: "Title" }).fill("   ");
+    await page.getByRole("textbox", { name: "Title" }).press("Enter");
+    await page.getByRole("button", { name: "Delete todo" }).click();
+    await eventually(async () => (await page.getByRole("checkbox", { name: "Temporary" }).count()) === 0);
+    await page.reload();
+    await page.getByText("Nothing to do yet").waitFor();
+    await context.close();
+  });
+
+  test("todos can be reordered from the keyboard", async () => {
+    const { context, page } = await signUp(chromium.browser, "reorder");
+    await addTodo(page, "First");
+    await addTodo(page, "Second");
+    await page.getByRole("button", { name: "Reorder Second" }).focus();
+    await page.keyboard.press("ArrowUp");
+    const titles = async () => (await page.getByRole("list", { name: "Todos" }).getByRole("checkbox").all()).length;
+    expect(await titles()).toBe(2);
+    await eventually(async () => {
+      const order = await page.evaluate(async () =>
+        (await (await fetch("/api/todos")).json()).items.map((todo: { title: string }) => todo.title),
+      );
+      return order.join() === "Second,First";
+    });
+    await page.reload();
+    const labels = await page.getByRole("list", { name: "Todos" }).getByRole("listitem").allInnerTexts();
+    expect(labels[0]).toContain("Second");
+    await context.close();
+  });
 });

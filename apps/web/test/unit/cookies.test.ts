@@ -8,7 +8,12 @@ import {
   writeCookies,
 } from "@/features/auth/cookies.server.ts";
 
-const session = { accessToken: "access.jwt.value", expiresIn: 600, refreshToken: "opaque-refresh", refreshExpiresIn: 2_592_000 };
+const session = {
+  accessToken: "access.jwt.value",
+  expiresIn: 600,
+  refreshToken: "opaque-refresh",
+  refreshExpiresIn: 2_592_000,
+};
 
 function setCookieHeaders(response: NextResponse): string[] {
   return response.headers.getSetCookie();
@@ -65,7 +70,9 @@ describe("session cookies", () => {
 
   test("HTTPS is recognised directly or through X-Forwarded-Proto", () => {
     expect(isSecureRequest(new URL("https://todo.example/"), new Headers())).toBe(true);
-    expect(isSecureRequest(new URL("http://127.0.0.1:3000/"), new Headers({ "x-forwarded-proto": "https" }))).toBe(true);
+    expect(isSecureRequest(new URL("http://127.0.0.1:3000/"), new Headers({ "x-forwarded-proto": "https" }))).toBe(
+      true,
+    );
     expect(isSecureRequest(new URL("http://127.0.0.1:3000/"), new Headers())).toBe(false);
   });
 });

@@ -29,9 +29,9 @@ describe("cross-site request refusal", () => {
   });
 
   test("reads (GET, HEAD) are never refused", () => {
-    expect(isForeignStateChange({ ...base, method: "GET", origin: "http://evil.example", secFetchSite: "cross-site" })).toBe(
-      false,
-    );
+    expect(
+      isForeignStateChange({ ...base, method: "GET", origin: "http://evil.example", secFetchSite: "cross-site" }),
+    ).toBe(false);
     expect(isForeignStateChange({ ...base, method: "HEAD", origin: "http://evil.example" })).toBe(false);
   });
 

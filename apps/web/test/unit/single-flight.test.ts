@@ -54,7 +54,13 @@ describe("single-flight refresh", () => {
 
   test("a result judged not shareable is dropped once settled", async () => {
     const flights = createSingleFlight<string>({ keepMs: 1000 });
-    expect(await flights.run("s", async () => "rejected", (result) => result !== "rejected")).toBe("rejected");
+    expect(
+      await flights.run(
+        "s",
+        async () => "rejected",
+        (result) => result !== "rejected",
+      ),
+    ).toBe("rejected");
     expect(flights.size).toBe(0);
   });
 

@@ -16,6 +16,12 @@ function todo(id: string, overrides: Partial<Todo> = {}): Todo {
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
     version: 1,
+    listId: null,
+    parentId: null,
+    recurrence: null,
+    recurFrom: "due",
+    remindAt: null,
+    timezone: "UTC",
     ...overrides,
   };
 }
@@ -46,7 +52,11 @@ describe("the todo list view", () => {
 
   test("sorts by priority and by due date with undated todos last", () => {
     expect(visibleTodos(list, { status: "all", q: "", sort: "priority" })[0]?.id).toBe("bread");
-    expect(visibleTodos(list, { status: "all", q: "", sort: "due" }).map((item) => item.id)).toEqual(["taxes", "milk", "bread"]);
+    expect(visibleTodos(list, { status: "all", q: "", sort: "due" }).map((item) => item.id)).toEqual([
+      "taxes",
+      "milk",
+      "bread",
+    ]);
   });
 
   test("counts the items left", () => {

@@ -2,7 +2,14 @@
 import { Refresh, Session, SessionList, SessionParams, SignIn, SignUp } from "@taskvault/contract/auth";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { signUp } from "../../auth/accounts.ts";
-import { listSessions, refreshSession, revokeOwnSession, revokeSessions, signIn } from "../../auth/sessions.ts";
+import {
+  listSessions,
+  refreshSession,
+  revokeOwnSession,
+  signIn,
+  signOut,
+  signOutEverywhere,
+} from "../../auth/sessions.ts";
 import { clientInfo } from "../client-info.ts";
 
 const tags = ["auth"];
@@ -11,19 +18,26 @@ const security = [{ bearer: [] }];
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/signup",
-    { schema: { tags, summary: "Create an account and a session", body: SignUp, response: { 201: Session } } },
+    {
+      config: { throttle: "signUp" },
+      schema: { tags, summary: "Create an account and a session", body: SignUp, response: { 201: Session } },
+    },
     async (request, reply) => reply.code(201).send(await signUp(app.auth, request.body, clientInfo(request))),
   );
 
   app.post(
     "/signin",
-    { schema: { tags, summary: "Sign in with email and password", body: SignIn, response: { 200: Session } } },
+    {
+      config: { throttle: "signIn" },
+      schema: { tags, summary: "Sign in with email and password", body: SignIn, response: { 200: Session } },
+    },
     async (request) => signIn(app.auth, request.body, clientInfo(request)),
   );
 
   app.post(
     "/refresh",
     {
+      config: { throttle: "refresh" },
       schema: {
         tags,
         summary: "Exchange a refresh token for a new access token and a new refresh token",
@@ -31,7 +45,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: Session },
       },
     },
-    async (request) => refreshSession(app.auth, request.body.refreshToken),
+    async (request) => refreshSession(app.auth, request.body.refreshToken, clientInfo(request)),
   );
 };
 
@@ -40,7 +54,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook("onRequest", app.authenticate);
 
   app.post("/signout", { schema: { tags, security, summary: "End this session" } }, async (request, reply) => {
-    await revokeSessions(app.auth, request.caller.userId, { ids: [request.caller.sessionId] }, "signed_out");
+    await signOut(app.auth, request.caller, clientInfo(request));
     return reply.code(204).send();
   });
 
@@ -48,7 +62,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     "/signout-all",
     { schema: { tags, security, summary: "End every session of the user, this one too" } },
     async (request, reply) => {
-      await revokeSessions(app.auth, request.caller.userId, { allExcept: null }, "signed_out_everywhere");
+      await signOutEverywhere(app.auth, request.caller, clientInfo(request));
       return reply.code(204).send();
     },
   );
@@ -63,7 +77,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     "/sessions/:id",
     { schema: { tags, security, summary: "End one of the user's sessions", params: SessionParams } },
     async (request, reply) => {
-      await revokeOwnSession(app.auth, request.caller, request.params.id);
+      await revokeOwnSession(app.auth, request.caller, request.params.id, clientInfo(request));
       return reply.code(204).send();
     },
   );

@@ -2,6 +2,7 @@
 import { ChangePassword, DeleteMe, UpdateMe, User } from "@taskvault/contract/auth";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { changePassword, deleteAccount, getMe, updateMe } from "../../auth/accounts.ts";
+import { clientInfo } from "../client-info.ts";
 
 const tags = ["me"];
 const security = [{ bearer: [] }];
@@ -15,7 +16,15 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch(
     "/",
-    { schema: { tags, security, summary: "Change the user's name", body: UpdateMe, response: { 200: User } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Change the user's name and/or time zone (the default zone of new todos)",
+        body: UpdateMe,
+        response: { 200: User },
+      },
+    },
     (request) => updateMe(app.auth, request.caller, request.body),
   );
 
@@ -23,7 +32,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     "/password",
     { schema: { tags, security, summary: "Change the password; every other session ends", body: ChangePassword } },
     async (request, reply) => {
-      await changePassword(app.auth, request.caller, request.body);
+      await changePassword(app.auth, request.caller, request.body, clientInfo(request));
       return reply.code(204).send();
     },
   );
@@ -33,6 +42,11 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags, security, summary: "Delete the account and all its data", body: DeleteMe } },
     async (request, reply) => {
       await deleteAccount(app.auth, request.caller, request.body);
+      // The security trail is deleted with the account, so the deletion is recorded here, in the log.
+      request.log.info(
+        { event: "account_deleted", userId: request.caller.userId, ...clientInfo(request) },
+        "account deleted",
+      );
       return reply.code(204).send();
     },
   );

@@ -5,16 +5,20 @@ import {
   DeleteCompletedResult,
   DeleteTodosQuery,
   ListTodosQuery,
+  ParsedTodo,
+  ParseTodo,
   ReplaceTodo,
   Todo,
   TodoPage,
   TodoParams,
   UpdateTodo,
+  UpdateTodoResult,
 } from "@taskvault/contract/todos";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
+import { parseTodoText } from "./parse.ts";
 import {
   completeAll,
   createTodo,
@@ -95,6 +99,27 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     (request) => deleteCompleted(db, request.caller.userId),
   );
 
+  app.post(
+    "/parse",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Read a quick-add line; creates nothing",
+        description:
+          '`#List`, `@tag`, `!low|!medium|!high`, natural dates and times ("tomorrow 5pm", "next fri", "in 3 days") ' +
+          'and repeats ("every day", "every 2 weeks", "every weekday", "every monday and thursday", ' +
+          '"every month on the 15th") are taken out of the text; the rest is the title. Read in `tz` (default: ' +
+          "the user's zone) relative to `now` (default: the server's clock). A date without a time is due at " +
+          "23:59 that day; a repeat is due at its first occurrence from now. Tokens count only as whole words " +
+          'starting with a letter: "#3" and "@ 5$" stay in the title.',
+        body: ParseTodo,
+        response: { 200: ParsedTodo },
+      },
+    },
+    (request) => parseTodoText(db, request.caller.userId, request.body),
+  );
+
   app.get(
     "/:id",
     { schema: { tags, security, summary: "One todo, with its ETag", params: TodoParams, response: { 200: Todo } } },
@@ -108,10 +133,17 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         security,
         summary: "Change some fields (If-Match for optimistic concurrency)",
+        description:
+          "Completing a recurring todo keeps it and creates its next instance (due at the rule's next " +
+          "occurrence after `dueAt`, or after the completion day with `recurFrom=completion`, computed in the " +
+          "todo's `timezone`; `remindAt` shifted by as much), returned as `next`. That happens once per " +
+          "instance: completing it again, concurrently, after re-opening it, or retrying (with or without an " +
+          "Idempotency-Key) answers with the same `next`. Re-opening it does not delete the next instance. " +
+          "A day past the 28th falls on the last day of shorter months (29 February on 28 February).",
         params: TodoParams,
         headers: IfMatchHeaders,
         body: UpdateTodo,
-        response: { 200: Todo },
+        response: { 200: UpdateTodoResult },
       },
     },
     async (request, reply) =>
@@ -137,7 +169,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         params: TodoParams,
         headers: IfMatchHeaders,
         body: ReplaceTodo,
-        response: { 200: Todo },
+        response: { 200: UpdateTodoResult },
       },
     },
     async (request, reply) =>

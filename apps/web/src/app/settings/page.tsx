@@ -20,9 +20,9 @@ export default async function SettingsPage() {
       <h1 className="mb-4 text-2xl font-bold tracking-tight">Settings</h1>
       <div className="space-y-4">
         <ProfileForm user={user} />
-        <PasswordForm />
+        <PasswordForm email={user.email} />
         <SessionsPanel initialSessions={sessions} />
-        <DeleteAccountForm />
+        <DeleteAccountForm email={user.email} />
       </div>
     </AppShell>
   );

@@ -5,6 +5,7 @@ import { NextResponse } from "next/server";
 import { callApi } from "@/lib/api.server.ts";
 import { relayResponse } from "@/lib/bff.server.ts";
 import { problemResponse } from "@/lib/problem.ts";
+import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
 import { isSecureRequest, sessionCookies, writeCookies } from "./cookies.server.ts";
 
 /**
@@ -13,6 +14,8 @@ import { isSecureRequest, sessionCookies, writeCookies } from "./cookies.server.
  * relayed as the API wrote them.
  */
 export async function startSession(request: NextRequest, apiPath: "/api/v1/auth/signin" | "/api/v1/auth/signup") {
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
   const body = await request.text();
   if (Buffer.byteLength(body) > 64 * 1024) {
     return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");

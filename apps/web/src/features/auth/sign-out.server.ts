@@ -2,6 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { callApi } from "@/lib/api.server.ts";
+import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
 import { clearedSessionCookies, isSecureRequest, readSessionTokens, writeCookies } from "./cookies.server.ts";
 import { refreshSession } from "./refresh.server.ts";
 
@@ -10,6 +11,8 @@ import { refreshSession } from "./refresh.server.ts";
  * the cookies here, even if the API is unreachable: signing out must never fail in the browser.
  */
 export async function endSession(request: NextRequest, apiPath: "/api/v1/auth/signout" | "/api/v1/auth/signout-all") {
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
   const secure = isSecureRequest(request.nextUrl, request.headers);
   const { accessToken, refreshToken } = readSessionTokens(request.cookies, secure);
   try {

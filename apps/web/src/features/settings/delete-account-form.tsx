@@ -6,7 +6,7 @@ import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
 /** Deleting the account needs the password again: a borrowed unlocked laptop should not be enough. */
-export function DeleteAccountForm() {
+export function DeleteAccountForm({ email }: { email: string }) {
   const [isPending, setIsPending] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
 
@@ -36,6 +36,8 @@ export function DeleteAccountForm() {
       description="Deletes your account and every todo in it. This cannot be undone."
     >
       <form className="space-y-3" onSubmit={onSubmit}>
+        {/* Lets password managers know which account this password belongs to. */}
+        <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
         <PasswordField label="Confirm with your password" name="password" autoComplete="current-password" />
         <div className="flex items-center gap-3">
           <button type="submit" className="btn-danger" disabled={isPending}>

@@ -5,7 +5,7 @@ import { PasswordField } from "@/features/auth/password-field.tsx";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
-export function PasswordForm() {
+export function PasswordForm({ email }: { email: string }) {
   const [isPending, setIsPending] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -45,6 +45,8 @@ export function PasswordForm() {
   return (
     <SettingsCard title="Password" description="Changing it signs out every other device.">
       <form className="space-y-3" onSubmit={onSubmit}>
+        {/* Lets password managers know which account this password belongs to. */}
+        <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
         <PasswordField
           label="Current password"
           name="currentPassword"

@@ -1,12 +1,14 @@
 "use client";
 
 import type { User } from "@taskvault/contract/auth";
+import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { TextField } from "@/features/auth/text-field.tsx";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
 export function ProfileForm({ user }: { user: User }) {
+  const router = useRouter();
   const [isPending, setIsPending] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -20,6 +22,8 @@ export function ProfileForm({ user }: { user: User }) {
     try {
       await bff<User>("/api/me", { method: "PATCH", body: { name } });
       setStatus({ tone: "ok", message: "Name saved." });
+      // Re-render the server parts (the header shows the name) without a full reload.
+      router.refresh();
     } catch (error) {
       if (error instanceof BffError) setErrors(error.fieldErrors);
       setStatus({ tone: "error", message: error instanceof Error ? error.message : "Could not save." });

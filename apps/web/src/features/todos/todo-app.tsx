@@ -144,6 +144,13 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
           priority: todo.priority,
           tags: todo.tags,
           position: todo.position,
+          // Fields the undone todo carried (undefined ones are left out of the JSON).
+          listId: todo.listId,
+          parentId: todo.parentId,
+          recurrence: todo.recurrence,
+          recurFrom: todo.recurFrom,
+          remindAt: todo.remindAt,
+          timezone: todo.timezone,
         });
         confirmed.set(created.id, created);
         setTodos((current) => [...current, created]);
@@ -197,6 +204,12 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       createdAt: now,
       updatedAt: now,
       version: 0,
+      listId: null,
+      parentId: null,
+      recurrence: null,
+      recurFrom: "due",
+      remindAt: null,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
     setTodos((current) => [...current, temp]);
     try {

@@ -66,7 +66,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
           <button
             type="button"
             draggable
-            className="btn-ghost hidden cursor-grab text-slate-400 sm:inline-flex"
+            className="btn-ghost hidden cursor-grab text-slate-500 sm:inline-flex dark:text-slate-400"
             aria-label={`Reorder ${todo.title}`}
             title="Drag, or press ↑/↓, to reorder"
             disabled={isPending}
@@ -116,7 +116,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
           </div>
         )}
         {isEditing ? null : (
-          <div className="flex shrink-0 items-center gap-0.5 sm:opacity-70 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
+          <div className="flex shrink-0 items-center gap-0.5">
             <button
               type="button"
               className="btn-ghost"
@@ -197,13 +197,13 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
       {todo.priority !== "none" ? (
-        <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[todo.priority]}`}>
+        <span className={`whitespace-nowrap rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[todo.priority]}`}>
           {todo.priority} priority
         </span>
       ) : null}
       {todo.dueAt ? (
         <span
-          className={`rounded-full px-2 py-0.5 ${
+          className={`whitespace-nowrap rounded-full px-2 py-0.5 ${
             overdue
               ? "bg-red-100 font-semibold text-red-900 dark:bg-red-950 dark:text-red-200"
               : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Reads `iat`/`exp` from an access token without verifying it. The web server only uses them to
  * decide *when* to refresh; the API verifies every token it receives, so nothing here is trusted.

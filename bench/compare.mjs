@@ -1,0 +1,83 @@
+// node bench/compare.mjs [--db postgres|pglite] [--duration 5] [--rounds 3] [--scenarios list,create,toggle]
+//   BEFORE.js AFTER.js …
+// Before/after figures for a change: API bundles (e.g. copies of apps/api/dist/server.js built
+// before and after it) run side by side on one seeded database and are measured in interleaved
+// rounds, so background load on the machine hits every bundle alike. Prints median req/s and p99.
+import { cpSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { apiEnv, freshPglite, freshPostgres, seed } from "./fixtures.mjs";
+import { load } from "./load.mjs";
+import { freePort, startProcess, stopProcess } from "./processes.mjs";
+import { requestsFor } from "./scenarios.mjs";
+
+const { values: options, positionals: bundles } = parseArgs({
+  allowPositionals: true,
+  options: {
+    db: { type: "string", default: "postgres" },
+    duration: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "10" },
+    scenarios: { type: "string", default: "list,create,toggle" },
+  },
+});
+const duration = Number(options.duration);
+const scenarios = options.scenarios.split(",");
+const database = options.db === "postgres" ? await freshPostgres() : freshPglite();
+const processes = [];
+const samples = new Map();
+try {
+  const port = await freePort();
+  const first = await startProcess({ name: "seed", args: [bundles[0]], env: apiEnv(database.env, port), port });
+  const fixture = await seed(`http://127.0.0.1:${port}`, { readers: 4, writers: 4, todosPerUser: 50 });
+  await stopProcess(first);
+  const servers = [];
+  for (const [index, bundle] of bundles.entries()) {
+    let dbEnv = database.env;
+    if (options.db === "pglite") {
+      dbEnv = { DATA_DIR: `${database.env.DATA_DIR}-${index}` };
+      cpSync(database.env.DATA_DIR, dbEnv.DATA_DIR, { recursive: true });
+      database.extraDirs.push(dbEnv.DATA_DIR);
+    }
+    const serverPort = await freePort();
+    const name = `${basename(dirname(bundle))}/${basename(bundle)}`;
+    const proc = await startProcess({ name, args: [bundle], env: apiEnv(dbEnv, serverPort), port: serverPort });
+    processes.push(proc);
+    servers.push(proc);
+  }
+  for (let round = 1; round <= Number(options.rounds); round++) {
+    for (const scenario of scenarios) {
+      for (const server of servers) {
+        const run = {
+          url: `http://127.0.0.1:${server.port}`,
+          requests: requestsFor(scenario, "api", fixture),
+          connections: Number(options.connections),
+          pid: server.child.pid,
+        };
+        await load({ ...run, duration: 1 });
+        const result = await load({ ...run, duration });
+        const key = `${scenario}\t${server.name}`;
+        samples.set(key, [...(samples.get(key) ?? []), result]);
+        console.error(
+          `round ${round} ${scenario} ${server.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99?.toFixed(2)} ms, ${result.cpuUs?.toFixed(0)} µs CPU/req`,
+        );
+      }
+    }
+  }
+} finally {
+  for (const proc of processes) await stopProcess(proc);
+  await database.drop();
+}
+console.log(
+  "| scenario | build | median req/s | its p99 ms | best req/s | median CPU µs/req | all runs req/s |\n|---|---|---:|---:|---:|---:|---|",
+);
+for (const [key, runs] of samples) {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const cpu = runs.map((run) => run.cpuUs).sort((a, b) => a - b);
+  const [scenario, name] = key.split("\t");
+  console.log(
+    `| ${scenario} | ${name} | ${median.rps.toFixed(0)} | ${median.p99.toFixed(2)} | ${sorted.at(-1).rps.toFixed(0)} | ${cpu[Math.floor((cpu.length - 1) / 2)]?.toFixed(0)} | ${runs.map((run) => run.rps.toFixed(0)).join(", ")} |`,
+  );
+}
+process.exit(0);

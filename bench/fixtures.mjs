@@ -1,0 +1,122 @@
+// Fresh databases, seeding through the API, and the environment every server under test gets.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PASSWORD = "bench-correct-horse-7";
+export const POOL_SIZE = 10;
+export const adminUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+const KEY_SECRET = randomBytes(32).toString("base64");
+
+// ---------------------------------------------------------------------------------------------
+// Databases: a fresh one per run
+
+export async function freshPostgres() {
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 3 });
+  const name = `taskvault_bench_${Date.now()}_${process.pid}`;
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(POOL_SIZE) },
+    async drop() {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export function freshPglite() {
+  const dir = mkdtempSync(join(tmpdir(), "taskvault-bench-"));
+  const extraDirs = [];
+  return {
+    env: { DATA_DIR: dir },
+    extraDirs,
+    async drop() {
+      for (const path of [dir, ...extraDirs]) rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postgresReachable() {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 3 });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding through the API, as a client would
+
+async function call(base, method, path, { token, body } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export async function seed(base, { readers, writers, todosPerUser }) {
+  const signUp = async (label) => {
+    const email = `${label}-${randomBytes(4).toString("hex")}@bench.example`;
+    const session = await call(base, "POST", "/api/v1/auth/signup", { body: { email, password: PASSWORD } });
+    return { id: session.user.id, email, token: session.accessToken, todoIds: [] };
+  };
+  const users = [];
+  for (let i = 0; i < readers + writers + 1; i++) users.push(await signUp(`user${i}`));
+  await Promise.all(
+    users.slice(0, readers + writers).map(async (user) => {
+      for (let i = 0; i < todosPerUser; i++) {
+        const todo = await call(base, "POST", "/api/v1/todos", {
+          token: user.token,
+          body: { title: `Todo ${i + 1} of a benchmark user`, description: "Seeded by bench/run.mjs", tags: ["bench"] },
+        });
+        user.todoIds.push(todo.id);
+      }
+    }),
+  );
+  const page = await call(base, "GET", "/api/v1/todos", { token: users[0].token });
+  if (page.items.length !== Math.min(50, todosPerUser)) throw new Error("seeded list has the wrong length");
+  return {
+    listUsers: users.slice(0, readers),
+    writeUsers: users.slice(readers, readers + writers),
+    floodUser: users.at(-1),
+    password: PASSWORD,
+  };
+}
+
+export function apiEnv(dbEnv, port) {
+  const env = { ...process.env };
+  for (const name of ["DATABASE_URL", "REDIS_URL", "DATA_DIR", "TRUST_PROXY", "AUTH_HASH_CONCURRENCY"])
+    delete env[name];
+  return {
+    ...env,
+    ...dbEnv,
+    NODE_ENV: "production",
+    AUTH_KEY_SECRET: KEY_SECRET,
+    API_PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    AUTH_RATE_LIMIT: "off",
+    // Long enough that the seeded tokens outlive the whole run.
+    AUTH_ACCESS_TTL: "3600",
+  };
+}

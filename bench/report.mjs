@@ -1,0 +1,137 @@
+// The Markdown report: figures per database, then each target of issue 5 with its verdict.
+
+const LABELS = {
+  list: "(1) list 50 todos",
+  create: "(2) create",
+  toggle: "(3) PATCH toggle",
+  mixed: "(4) mixed 80/20",
+  flood: "(5) list during sign-in flood",
+  rate: "list at fixed 1,000 req/s",
+};
+const DB_LABEL = { postgres: "PostgreSQL", pglite: "embedded (PGlite)" };
+
+const num = (value, digits = 0) => (value === null || value === undefined ? "–" : value.toFixed(digits));
+const pct = (value) => (value === null || value === undefined ? "–" : `${(value * 100).toFixed(0)} %`);
+const ratio = (a, b) => (a && b ? a.rps / b.rps : null);
+
+function figuresTable(db) {
+  const rows = [
+    "| scenario | Taskvault req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  const baselineList = db.runs.list?.baseline;
+  for (const [scenario, label] of Object.entries(LABELS)) {
+    const run = db.runs[scenario];
+    if (!run?.api) continue;
+    // The flood has no baseline of its own: it is compared with the idle list and the list baseline.
+    const base = scenario === "flood" ? baselineList : run.baseline;
+    rows.push(
+      `| ${label} | ${num(run.api.rps)} | ${num(run.api.p50, 2)} | ${num(run.api.p99, 2)} | ${num(base?.rps)} | ${num(base?.p50, 2)} | ${num(base?.p99, 2)} | ${pct(ratio(run.api, base))} |`,
+    );
+  }
+  for (const [target, label] of [
+    ["authOff", "list, auth off (same build, no token check)"],
+    ["bff", "(6) list through the web app's BFF"],
+  ]) {
+    const run = db.runs.list?.[target];
+    if (run) {
+      rows.push(
+        `| ${label} | ${num(run.rps)} | ${num(run.p50, 2)} | ${num(run.p99, 2)} | ${num(baselineList?.rps)} | ${num(baselineList?.p50, 2)} | ${num(baselineList?.p99, 2)} | ${pct(ratio(run, baselineList))} |`,
+      );
+    }
+  }
+  return rows.join("\n");
+}
+
+function verdict(ok) {
+  if (ok === null) return "–";
+  return ok ? "met" : "**missed**";
+}
+
+function targets(results) {
+  const rows = ["| database | target | measured | verdict |", "|---|---|---|---|"];
+  const add = (db, target, measured, ok) => rows.push(`| ${DB_LABEL[db]} | ${target} | ${measured} | ${verdict(ok)} |`);
+  for (const db of results) {
+    const { runs } = db;
+    const listRatio = ratio(runs.list?.api, runs.list?.baseline);
+    if (listRatio !== null) add(db.kind, "authenticated list ≥ 80 % of baseline", pct(listRatio), listRatio >= 0.8);
+    const createRatio = ratio(runs.create?.api, runs.create?.baseline);
+    if (createRatio !== null) add(db.kind, "create ≥ 70 % of baseline", pct(createRatio), createRatio >= 0.7);
+    if (runs.list?.authOff && runs.list?.api) {
+      const change = runs.list.authOff.rps / runs.list.api.rps - 1;
+      add(
+        db.kind,
+        "auth off changes list throughput ≤ 10 %",
+        `${change >= 0 ? "+" : ""}${pct(change)}`,
+        Math.abs(change) <= 0.1,
+      );
+    }
+    if (runs.flood?.api && runs.list?.api) {
+      const kept = runs.flood.api.rps / runs.list.api.rps;
+      add(
+        db.kind,
+        "list during sign-in flood ≥ 70 % of idle",
+        `${pct(kept)} (${num(db.signinsPerSecond, 1)} sign-ins/s)`,
+        kept >= 0.7,
+      );
+      const growth = runs.flood.api.p99 / runs.list.api.p99;
+      add(
+        db.kind,
+        "list p99 during flood ≤ 2× idle p99",
+        `${num(runs.flood.api.p99, 2)} ms vs ${num(runs.list.api.p99, 2)} ms (${num(growth, 2)}×)`,
+        growth <= 2,
+      );
+    }
+    if (runs.rate?.api) {
+      add(db.kind, "list p99 ≤ 5 ms at 1,000 req/s", `${num(runs.rate.api.p99, 2)} ms`, runs.rate.api.p99 <= 5);
+    }
+    if (db.rssPeakMb)
+      add(db.kind, "API RSS ≤ 150 MB under list load", `${num(db.rssPeakMb)} MB peak`, db.rssPeakMb <= 150);
+    const startup = `${num(db.startupFirstMs)} ms first start (empty database), ${num(db.startupRestartMs)} ms restart`;
+    if (db.kind === "postgres") {
+      add(db.kind, "start-up to /readyz ≤ 1.5 s", startup, Math.max(db.startupFirstMs, db.startupRestartMs) <= 1500);
+    } else {
+      add(db.kind, "start-up to /readyz (reported)", startup, null);
+    }
+  }
+  const pg = results.find((db) => db.kind === "postgres")?.runs.list?.api;
+  const embedded = results.find((db) => db.kind === "pglite")?.runs.list?.api;
+  if (pg && embedded) {
+    rows.push(
+      `| both | embedded list ≥ 40 % of PostgreSQL | ${pct(embedded.rps / pg.rps)} | ${verdict(embedded.rps / pg.rps >= 0.4)} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+export function renderReport({ results, skipped, meta }) {
+  const lines = [
+    `# Benchmark results, ${meta.date.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `Commit ${meta.commit || "unknown"}${meta.dirty ? " (with uncommitted changes)" : ""}, Node ${meta.node}, ${meta.cpu}.`,
+    `Each run: ${meta.duration}, ${meta.connections} connections (closed loop) unless a fixed rate is given;`,
+    `${meta.rounds} round(s) of interleaved runs, the median run of each shown;`,
+    "load generator, API and database share the same cores. Method: docs/benchmarks.md.",
+    `Whole run took ${num(meta.elapsedS)} s.`,
+    "",
+  ];
+  if (meta.smoke)
+    lines.push("**Smoke run**: a few requests per scenario to prove the script works; not a measurement.", "");
+  for (const db of results) {
+    lines.push(`## ${DB_LABEL[db.kind]}`, "", figuresTable(db), "");
+    const extras = [
+      `API start-up to /readyz: ${num(db.startupFirstMs)} ms first start, ${num(db.startupRestartMs)} ms restart`,
+      db.rssPeakMb
+        ? `peak RSS during the list runs: API ${num(db.rssPeakMb)} MB, baseline ${num(db.baselineRssPeakMb)} MB`
+        : null,
+      `load average (1 min) when this database's runs began: ${num(db.loadAverage, 1)}`,
+      db.signinsPerSecond !== undefined ? `sign-ins served during the flood: ${num(db.signinsPerSecond, 1)}/s` : null,
+      db.webStartupMs ? `web app start-up: ${num(db.webStartupMs)} ms` : null,
+      ...db.notes,
+    ].filter(Boolean);
+    lines.push(...extras.map((line) => `- ${line}`), "");
+  }
+  if (results.length > 0 && !meta.smoke) lines.push("## Targets", "", targets(results), "");
+  if (skipped.length > 0) lines.push(...skipped.map((line) => `- ${line}`), "");
+  return lines.join("\n");
+}

@@ -1,0 +1,304 @@
+// npm run bench [-- --smoke] [--duration 10] [--rounds 1] [--db pglite|postgres|both]
+//   [--connections 10] [--scenarios list,create,toggle,mixed,rate,flood,authOff,bff] [--cpu-prof] [--out FILE]
+// Method and targets: docs/benchmarks.md. Everything runs on this machine, one process at a time
+// under load, against a fresh database each run.
+import { execSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { buildApi } from "./auth-off/build.mjs";
+import { adminUrl, apiEnv, freshPglite, freshPostgres, POOL_SIZE, postgresReachable, seed } from "./fixtures.mjs";
+import { load } from "./load.mjs";
+import { freePort, sampleRss, startProcess, stopProcess } from "./processes.mjs";
+import { renderReport } from "./report.mjs";
+import { requestsFor } from "./scenarios.mjs";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const { values: options } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    duration: { type: "string", default: "10" },
+    db: { type: "string", default: "both" },
+    connections: { type: "string", default: "10" },
+    rounds: { type: "string", default: "1" },
+    scenarios: { type: "string" },
+    "cpu-prof": { type: "boolean", default: false },
+    out: { type: "string" },
+  },
+});
+
+const SMOKE = options.smoke;
+const DURATION = Number(options.duration);
+const CONNECTIONS = Number(options.connections);
+const ROUNDS = SMOKE ? 1 : Number(options.rounds);
+const ALL_SCENARIOS = ["list", "create", "toggle", "mixed", "flood", "rate", "authOff", "bff"];
+const SCENARIOS = new Set(options.scenarios ? options.scenarios.split(",") : ALL_SCENARIOS);
+const FIXED_RATE = 1000;
+
+const log = (message) => console.error(`[bench] ${message}`);
+
+const warmupSeconds = () => Math.min(3, Math.max(1, DURATION / 5));
+
+/** Measured run, preceded (outside smoke runs) by an unrecorded warm-up of the same requests. */
+async function measure(url, requests, { rate, connections = CONNECTIONS } = {}) {
+  const run = { url, requests, connections, ...(rate ? { overallRate: rate } : {}) };
+  // Smoke runs (CI) only prove that every path still works: a handful of requests each.
+  if (SMOKE) return load({ ...run, connections: 2, amount: 20 });
+  await load({ ...run, duration: warmupSeconds() });
+  return load({ ...run, duration: DURATION });
+}
+
+async function benchDatabase(kind, builds) {
+  log(
+    `${kind}: fresh database (load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")})`,
+  );
+  const database = kind === "postgres" ? await freshPostgres() : freshPglite();
+  const figures = { kind, runs: {}, notes: [], loadAverage: loadavg()[0] };
+  const samples = {};
+  const record = (scenario, target, result) => {
+    const p = (value) => (value === null ? "–" : value.toFixed(2));
+    log(
+      `${kind} ${scenario} ${target}: ${result.rps.toFixed(0)} req/s, p50 ${p(result.p50)} ms, p99 ${p(result.p99)} ms`,
+    );
+    if (result.failed > 0) figures.notes.push(`${scenario} on ${target}: ${result.failed} failed requests`);
+    samples[scenario] ??= {};
+    samples[scenario][target] ??= [];
+    samples[scenario][target].push(result);
+  };
+  const processes = [];
+  const start = async (spec) => {
+    const proc = await startProcess(spec);
+    processes.push(proc);
+    return proc;
+  };
+  const stop = async (proc) => {
+    await stopProcess(proc);
+    processes.splice(processes.indexOf(proc), 1);
+  };
+  try {
+    const ports = { api: await freePort(), authOff: await freePort(), baseline: await freePort() };
+    const url = (target) => `http://127.0.0.1:${ports[target]}`;
+    const profiling = options["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${join(root, "bench", "profiles")}`] : [];
+    const apiSpec = {
+      name: "api",
+      args: [...profiling, builds.api],
+      env: apiEnv(database.env, ports.api),
+      cwd: root,
+      port: ports.api,
+    };
+
+    // First start on an empty database (migrations, key generation), seeding, then a restart.
+    let api = await start(apiSpec);
+    figures.startupFirstMs = api.startupMs;
+    log(`${kind}: API ready in ${api.startupMs.toFixed(0)} ms (first start)`);
+    const fixture = await seed(
+      url("api"),
+      SMOKE ? { readers: 1, writers: 1, todosPerUser: 50 } : { readers: 4, writers: 4, todosPerUser: 50 },
+    );
+    await stop(api);
+
+    // PGlite is single-process: the auth-off build and the baseline each get a copy of the seeded
+    // data directory, so that all three can run side by side and their runs can be interleaved.
+    const envFor = (target) => {
+      if (kind !== "pglite") return database.env;
+      const dir = `${database.env.DATA_DIR}-${target}`;
+      cpSync(database.env.DATA_DIR, dir, { recursive: true });
+      database.extraDirs.push(dir);
+      return { DATA_DIR: dir };
+    };
+    const authOffEnv = envFor("auth-off");
+    const baselineEnv = envFor("baseline");
+    api = await start(apiSpec);
+    figures.startupRestartMs = api.startupMs;
+    log(`${kind}: API ready in ${api.startupMs.toFixed(0)} ms (restart)`);
+    const [authOff, baseline] = await Promise.all([
+      SCENARIOS.has("authOff")
+        ? start({
+            name: "api-auth-off",
+            args: [builds.apiAuthOff],
+            env: apiEnv(authOffEnv, ports.authOff),
+            cwd: root,
+            port: ports.authOff,
+          })
+        : null,
+      start({
+        name: "baseline",
+        args: [join(root, "bench", "baseline-server.mjs")],
+        env: {
+          ...apiEnv(baselineEnv, ports.baseline),
+          BASELINE_PORT: String(ports.baseline),
+          DATABASE_POOL_SIZE: String(POOL_SIZE),
+        },
+        cwd: root,
+        port: ports.baseline,
+      }),
+    ]);
+    const targets = { api, authOff, baseline };
+
+    // Rounds of interleaved runs (API, then the others, scenario by scenario), so that whatever
+    // else the machine does at a given moment weighs on both sides of each ratio alike.
+    for (let round = 1; round <= ROUNDS; round++) {
+      if (ROUNDS > 1) log(`${kind}: round ${round} of ${ROUNDS}`);
+      for (const scenario of ["list", "create", "toggle", "mixed", "rate"]) {
+        if (!SCENARIOS.has(scenario) && scenario !== "list") continue;
+        const scenarioTargets = scenario === "list" ? ["api", "authOff", "baseline"] : ["api", "baseline"];
+        for (const target of scenarioTargets) {
+          if (!targets[target]) continue;
+          const requests = requestsFor(scenario === "rate" ? "list" : scenario, target, fixture);
+          const stopSampling =
+            target !== "authOff" && scenario === "list" ? sampleRss(targets[target].child.pid) : null;
+          record(
+            scenario,
+            target,
+            await measure(url(target), requests, { rate: scenario === "rate" ? FIXED_RATE : 0 }),
+          );
+          if (stopSampling) {
+            const peak = stopSampling();
+            const key = target === "api" ? "rssPeakMb" : "baselineRssPeakMb";
+            figures[key] = Math.max(figures[key] ?? 0, peak ?? 0);
+          }
+        }
+      }
+      if (SCENARIOS.has("flood")) {
+        // Sign-ins keep the Argon2 queue full while the list runs alongside; compared with the
+        // idle list of the same round.
+        const flood = load({
+          url: url("api"),
+          requests: requestsFor("signin", "api", fixture),
+          connections: 4,
+          ...(SMOKE ? { amount: 4 } : { duration: DURATION + warmupSeconds() }),
+        });
+        record("flood", "api", await measure(url("api"), requestsFor("list", "api", fixture)));
+        const signins = await flood;
+        figures.signinsPerSecond = signins.rps;
+        if (signins.failed > 0) figures.notes.push(`sign-in flood: ${signins.failed} failed sign-ins`);
+      }
+    }
+    if (SCENARIOS.has("bff")) await benchBff(url("api"), fixture, record, figures);
+    for (const target of Object.values(targets).filter(Boolean)) await stop(target);
+
+    // The median run (by throughput) of each scenario and target stands for it.
+    for (const [scenario, byTarget] of Object.entries(samples)) {
+      figures.runs[scenario] = {};
+      for (const [target, list] of Object.entries(byTarget)) {
+        const sorted = [...list].sort((x, y) => x.rps - y.rps);
+        figures.runs[scenario][target] = sorted[Math.floor((sorted.length - 1) / 2)];
+      }
+    }
+  } catch (error) {
+    for (const proc of processes) log(`output of ${proc.name}:\n${proc.output()}`);
+    throw error;
+  } finally {
+    for (const proc of [...processes]) await stopProcess(proc);
+    await database.drop();
+  }
+  return figures;
+}
+
+/** Scenario 6: the list through the web app's BFF, when the web app has been built. */
+async function benchBff(apiUrl, fixture, record, figures) {
+  const webDir = join(root, "apps", "web");
+  const built =
+    existsSync(join(webDir, ".next", "BUILD_ID")) &&
+    existsSync(join(webDir, ".next", "server", "app", "api", "todos", "route.js"));
+  const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
+  if (!built || !existsSync(nextBin)) {
+    figures.notes.push(
+      "BFF list skipped: apps/web has no production build with /api/todos (run npm run build -w @taskvault/web)",
+    );
+    return;
+  }
+  const port = await freePort();
+  const env = { ...process.env, NODE_ENV: "production", API_URL: apiUrl, PORT: String(port), HOST: "127.0.0.1" };
+  let web;
+  try {
+    web = await startProcess({
+      name: "web",
+      args: [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+      env,
+      cwd: webDir,
+      port,
+      readyPath: "/api/todos",
+      readyHeaders: { cookie: `tv_at=${fixture.listUsers[0].token}` },
+    });
+    figures.webStartupMs = web.startupMs;
+    record("list", "bff", await measure(`http://127.0.0.1:${port}`, requestsFor("list", "bff", fixture)));
+  } catch (error) {
+    figures.notes.push(`BFF list skipped: the web app did not start (${String(error.message).split("\n")[0]})`);
+  } finally {
+    await stopProcess(web);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const began = performance.now();
+  const wanted = options.db === "both" ? ["postgres", "pglite"] : [options.db];
+  const databases = [];
+  const skipped = [];
+  for (const kind of wanted) {
+    if (kind !== "postgres" && kind !== "pglite") throw new Error(`--db must be pglite, postgres or both, not ${kind}`);
+    if (kind === "postgres") {
+      const configured = Boolean(
+        process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL,
+      );
+      // Smoke runs (CI) use PostgreSQL only when one is configured; full runs try the local default.
+      if ((SMOKE && !configured) || !(await postgresReachable())) {
+        skipped.push(`PostgreSQL skipped: no server at ${new URL(adminUrl).host}${SMOKE ? " configured" : ""}`);
+        continue;
+      }
+    }
+    databases.push(kind);
+  }
+  log(`building the API (${SMOKE ? "smoke run" : `${DURATION} s per run, ${CONNECTIONS} connections`})`);
+  const builds = await buildApi();
+  const results = [];
+  for (const kind of databases) results.push(await benchDatabase(kind, builds));
+
+  const report = renderReport({
+    results,
+    skipped,
+    meta: {
+      date: new Date().toISOString(),
+      smoke: SMOKE,
+      commit: git("rev-parse --short HEAD"),
+      dirty: git("status --porcelain -- apps/api/src packages bench") !== "",
+      node: process.version,
+      cpu: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}`,
+      duration: SMOKE ? "smoke (fixed request counts)" : `${DURATION} s (after a warm-up)`,
+      connections: CONNECTIONS,
+      rounds: ROUNDS,
+      fixedRate: FIXED_RATE,
+      elapsedS: (performance.now() - began) / 1000,
+    },
+  });
+  console.log(report);
+  if (!SMOKE || options.out) {
+    const file = options.out ?? join(root, "bench", "results", `${new Date().toISOString().slice(0, 10)}.md`);
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(file, report);
+    log(`written to ${file}`);
+  }
+  log(`done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+}
+
+function git(args) {
+  try {
+    return execSync(`git ${args}`, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "";
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
