@@ -10,31 +10,47 @@ import { join } from "node:path";
 const port = Number(process.env.BASELINE_PORT ?? 4100);
 const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 const PRIORITIES = ["none", "low", "medium", "high"];
+// Every column, as drizzle's select() and returning() name them.
 const COLUMNS =
-  "user_id, id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version";
+  "user_id, id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone, next_id";
 
 // The statements the API's queries compile to (sort=position, limit 50 → 51 rows asked for).
 const LIST = `select ${COLUMNS} from todos where user_id = $1 order by position, id limit 51`;
-const CREATE = `insert into todos (user_id, id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version)
+const CREATE = `insert into todos (user_id, id, title, description, completed, completed_at, due_at, priority, tags, position,
+    created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone)
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-    (select coalesce(max(position), 0) + 1 from todos where user_id = $1), $10, $10, 1)
+    (select coalesce(max(position), 0) + 1 from todos where user_id = $1), $10, $10, 1, null, null, null, 'due', null,
+    (select timezone from users where id = $1))
   returning ${COLUMNS}`;
 const TOGGLE = `update todos set completed = $3,
     completed_at = case when $3 then coalesce(completed_at, $4::timestamptz) else null end,
     updated_at = $4, version = version + 1
   where user_id = $1 and id = $2 returning ${COLUMNS}`;
 
-/** query(text, params) → rows as objects with Date timestamps, on either driver. */
+/**
+ * query(text, params) → rows as objects with Date timestamps, on either driver; transaction(fn)
+ * runs fn with a query function bound to one transaction.
+ */
 async function openDatabase() {
   if (process.env.DATABASE_URL) {
     const { default: postgres } = await import("postgres");
     const sql = postgres(process.env.DATABASE_URL, { max: poolSize, onnotice: () => {} });
     // postgres.js prepares (names and caches) statements by default: what plain use of the driver gives.
-    return { query: (text, params) => sql.unsafe(text, params, { prepare: true }), close: () => sql.end() };
+    const on = (scope) => (text, params) => scope.unsafe(text, params, { prepare: true });
+    return {
+      query: on(sql),
+      transaction: (fn) => sql.begin((tx) => fn(on(tx))),
+      close: () => sql.end(),
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const db = await PGlite.create({ dataDir: join(process.env.DATA_DIR ?? "./data", "pgdata") });
-  return { query: async (text, params) => (await db.query(text, params)).rows, close: () => db.close() };
+  const on = (scope) => async (text, params) => (await scope.query(text, params)).rows;
+  return {
+    query: on(db),
+    transaction: (fn) => db.transaction((tx) => fn(on(tx))),
+    close: () => db.close(),
+  };
 }
 
 const toTodo = (row) => ({
@@ -50,6 +66,12 @@ const toTodo = (row) => ({
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
   version: row.version,
+  listId: row.list_id,
+  parentId: row.parent_id,
+  recurrence: row.recurrence,
+  recurFrom: row.recur_from,
+  remindAt: row.remind_at?.toISOString() ?? null,
+  timezone: row.timezone,
 });
 
 function readBody(request) {
@@ -109,7 +131,11 @@ async function handle(request, response) {
   }
   if (path.startsWith("/todos/") && request.method === "PATCH") {
     const input = JSON.parse(await readBody(request));
-    const [row] = await db.query(TOGGLE, [userId, path.slice(7), input.completed, new Date()]);
+    const params = [userId, path.slice(7), input.completed, new Date()];
+    // Like the API: completing runs in a transaction (it may create a recurring todo's next instance).
+    const [row] = input.completed
+      ? await db.transaction((query) => query(TOGGLE, params))
+      : await db.query(TOGGLE, params);
     return row ? send(response, 200, toTodo(row)) : send(response, 404, { code: "not_found" });
   }
   send(response, 404, { code: "not_found" });

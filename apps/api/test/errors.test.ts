@@ -30,7 +30,9 @@ function expectProblem(response: LightMyRequestResponse, status: number, code?: 
 
 function expectNothingInternal(response: LightMyRequestResponse) {
   expect(response.statusCode).toBeLessThan(500);
-  expect(response.body).not.toMatch(/\n\s+at |node_modules|\.ts:\d|select |insert into|SQLSTATE|drizzle|postgres|pglite|FST_/i);
+  expect(response.body).not.toMatch(
+    /\n\s+at |node_modules|\.ts:\d|select |insert into|SQLSTATE|drizzle|postgres|pglite|FST_/i,
+  );
 }
 
 const postTodo = (payload: string, contentType = "application/json") =>
@@ -42,7 +44,12 @@ describe("error bodies", () => {
       expectProblem(await postTodo(payload), 400, "invalid_json");
     }
     expectProblem(
-      await t.app.inject({ method: "POST", url: "/api/v1/auth/signin", payload: "{", headers: { "content-type": "application/json" } }),
+      await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/signin",
+        payload: "{",
+        headers: { "content-type": "application/json" },
+      }),
       400,
       "invalid_json",
     );
@@ -83,7 +90,11 @@ describe("error bodies", () => {
   });
 
   it("422 carries the field map", async () => {
-    const body = expectProblem(await api({ method: "POST", url: "/api/v1/todos", payload: { title: "" } }), 422, "validation_failed");
+    const body = expectProblem(
+      await api({ method: "POST", url: "/api/v1/todos", payload: { title: "" } }),
+      422,
+      "validation_failed",
+    );
     expect(body.errors?.title).toEqual([expect.any(String)]);
   });
 
@@ -91,12 +102,21 @@ describe("error bodies", () => {
     expectProblem(await t.app.inject({ method: "GET", url: "/api/v1/todos" }), 401, "unauthorized");
     expectProblem(await api({ method: "GET", url: `/api/v1/todos/${crypto.randomUUID()}` }), 404, "not_found");
     expectProblem(
-      await t.app.inject({ method: "POST", url: "/api/v1/auth/signup", payload: { email: session.user.email, password: "long enough passphrase" } }),
+      await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/signup",
+        payload: { email: session.user.email, password: "long enough passphrase" },
+      }),
       409,
       "email_taken",
     );
     expectProblem(
-      await api({ method: "PATCH", url: `/api/v1/todos/${todoId}`, payload: { title: "x" }, headers: { "if-match": '"999"' } }),
+      await api({
+        method: "PATCH",
+        url: `/api/v1/todos/${todoId}`,
+        payload: { title: "x" },
+        headers: { "if-match": '"999"' },
+      }),
       412,
       "precondition_failed",
     );
@@ -107,7 +127,12 @@ describe("hostile input never causes a 5xx", () => {
   it("deeply nested JSON", async () => {
     const depth = 20_000;
     const nested = `${"[".repeat(depth)}${"]".repeat(depth)}`;
-    for (const payload of [nested, `{"title":${nested}}`, `{"title":"x","tags":${nested}}`, `{"title":"x","extra":${nested}}`]) {
+    for (const payload of [
+      nested,
+      `{"title":${nested}}`,
+      `{"title":"x","tags":${nested}}`,
+      `{"title":"x","extra":${nested}}`,
+    ]) {
       const response = await postTodo(payload);
       expectNothingInternal(response);
       expect([400, 413, 422]).toContain(response.statusCode);
@@ -146,7 +171,10 @@ describe("hostile input never causes a 5xx", () => {
     const raw = await postTodo('{"title":"x","__proto__":{"polluted":true}}');
     expectNothingInternal(raw);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    for (const payload of [{ email: "\u0000@example.com", password: "\u0000".repeat(10) }, { email: ["a@b.c"], password: {} }]) {
+    for (const payload of [
+      { email: "\u0000@example.com", password: "\u0000".repeat(10) },
+      { email: ["a@b.c"], password: {} },
+    ]) {
       expectNothingInternal(await t.app.inject({ method: "POST", url: "/api/v1/auth/signup", payload }));
       expectNothingInternal(await t.app.inject({ method: "POST", url: "/api/v1/auth/signin", payload }));
     }
@@ -167,19 +195,38 @@ describe("hostile input never causes a 5xx", () => {
       expect([400, 422]).toContain(response.statusCode);
     }
     expectNothingInternal(
-      await api({ method: "PATCH", url: `/api/v1/todos/${todoId}`, payload: "[]", headers: { "content-type": "application/json" } }),
+      await api({
+        method: "PATCH",
+        url: `/api/v1/todos/${todoId}`,
+        payload: "[]",
+        headers: { "content-type": "application/json" },
+      }),
     );
   });
 
   it("an empty body or no content type on a JSON endpoint is a 4xx", async () => {
-    const empty = await api({ method: "POST", url: "/api/v1/todos", payload: "", headers: { "content-type": "application/json" } });
+    const empty = await api({
+      method: "POST",
+      url: "/api/v1/todos",
+      payload: "",
+      headers: { "content-type": "application/json" },
+    });
     expectProblem(empty, 400);
     expectNothingInternal(await api({ method: "POST", url: "/api/v1/todos" }));
     expect((await api({ method: "POST", url: "/api/v1/todos" })).statusCode).toBe(422);
   });
 
   it("invalid ids in paths are 404", async () => {
-    for (const id of ["not-a-uuid", "1", "' or 1=1 --", "%00", "..%2F..%2Fetc", "x".repeat(300), `${todoId}x`, "%E2%80%AE"]) {
+    for (const id of [
+      "not-a-uuid",
+      "1",
+      "' or 1=1 --",
+      "%00",
+      "..%2F..%2Fetc",
+      "x".repeat(300),
+      `${todoId}x`,
+      "%E2%80%AE",
+    ]) {
       for (const method of ["GET", "PATCH", "PUT", "DELETE"] as const) {
         const response = await api({
           method,
@@ -201,7 +248,18 @@ describe("hostile input never causes a 5xx", () => {
   });
 
   it("weird If-Match and Idempotency-Key headers", async () => {
-    for (const ifMatch of ["", "*,*", '"', '""', '"-1"', '"99999999999999999999"', 'W/"abc"', "\u00ff", "x".repeat(2000), '"1"'.repeat(300)]) {
+    for (const ifMatch of [
+      "",
+      "*,*",
+      '"',
+      '""',
+      '"-1"',
+      '"99999999999999999999"',
+      'W/"abc"',
+      "\u00ff",
+      "x".repeat(2000),
+      '"1"'.repeat(300),
+    ]) {
       const response = await api({
         method: "PATCH",
         url: `/api/v1/todos/${todoId}`,
@@ -212,7 +270,12 @@ describe("hostile input never causes a 5xx", () => {
       expect([200, 400, 412], JSON.stringify(ifMatch)).toContain(response.statusCode);
     }
     for (const key of ["", " ", "\u00ff", "x".repeat(5000), "a,b", "🦊", "key\u007f"]) {
-      const response = await api({ method: "POST", url: "/api/v1/todos", payload: { title: "k" }, headers: { "idempotency-key": key } });
+      const response = await api({
+        method: "POST",
+        url: "/api/v1/todos",
+        payload: { title: "k" },
+        headers: { "idempotency-key": key },
+      });
       expectNothingInternal(response);
       expect([201, 400], JSON.stringify(key)).toContain(response.statusCode);
     }

@@ -146,7 +146,8 @@ export const ListTodosQuery = z.strictObject({
   tz: TimeZone.default("UTC"),
   sort: TodoSort.default("position"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(1000).optional(),
+  // Long enough for a sort=title cursor on a 200-character title of 4-byte characters.
+  cursor: z.string().max(2000).optional(),
   /** A list id, or `inbox` for todos in no list. */
   listId: z.union([z.literal("inbox"), Id]).optional(),
   /** A todo id (its direct subtasks), or `none` for top-level todos only. */

@@ -15,7 +15,12 @@ const OVERLOAD_RETRY_AFTER = 5;
  * because a busy process is still alive and must not be restarted for it.
  */
 export const protectionPlugin = fp(async (app: FastifyInstance, options: { maxEventLoopDelay: number }) => {
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    // Self-hosted instances are often reached over plain HTTP on a LAN; upgrading /docs' asset
+    // requests to HTTPS there would break it. TLS belongs to the proxy in front (and HSTS).
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelay,
     pressureHandler: async (request, _reply, type, value) => {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from "node:crypto";
-import { type Session } from "@taskvault/contract/auth";
+import type { Session } from "@taskvault/contract/auth";
 import { decodeJwt, decodeProtectedHeader, exportJWK, type JWTHeaderParameters, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
@@ -46,7 +46,8 @@ async function craft({ header = {}, claims = {}, key }: Craft = {}): Promise<str
     exp: issuedAt + 600,
     ...claims,
   };
-  for (const [name, value] of Object.entries(payload)) if (value === undefined) delete (payload as Record<string, unknown>)[name];
+  for (const [name, value] of Object.entries(payload))
+    if (value === undefined) delete (payload as Record<string, unknown>)[name];
   return new SignJWT(payload)
     .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: current.kid, ...header } as JWTHeaderParameters)
     .sign(key ?? current.privateKey);
@@ -95,7 +96,9 @@ describe("access tokens", () => {
 
   it("refuses alg none", async () => {
     const claims = decodeJwt(await craft());
-    await expectInvalidToken(`${b64({ alg: "none", typ: "at+jwt", kid: t.app.auth.keys.current().kid })}.${b64(claims)}.`);
+    await expectInvalidToken(
+      `${b64({ alg: "none", typ: "at+jwt", kid: t.app.auth.keys.current().kid })}.${b64(claims)}.`,
+    );
     await expectInvalidToken(`${b64({ alg: "none", typ: "at+jwt" })}.${b64(claims)}.`);
   });
 
@@ -162,7 +165,9 @@ describe("access tokens", () => {
   });
 
   it("accepts a token that expired within the 30 s leeway", async () => {
-    expect((await getMe(`Bearer ${await craft({ claims: { iat: now() - 600, exp: now() - 20 } })}`)).statusCode).toBe(200);
+    expect((await getMe(`Bearer ${await craft({ claims: { iat: now() - 600, exp: now() - 20 } })}`)).statusCode).toBe(
+      200,
+    );
   });
 
   it("refuses a token issued in the future beyond the skew", async () => {

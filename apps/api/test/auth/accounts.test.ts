@@ -29,7 +29,10 @@ describe("profile", () => {
 
   it("PATCH /me changes the name, trimmed", async () => {
     const session = await signUp(t.app);
-    const response = await as(t.app, session)({ method: "PATCH", url: "/api/v1/me", payload: { name: "  Grace Hopper " } });
+    const response = await as(
+      t.app,
+      session,
+    )({ method: "PATCH", url: "/api/v1/me", payload: { name: "  Grace Hopper " } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ id: session.user.id, name: "Grace Hopper", email: session.user.email });
     expect((await me(session)).json().name).toBe("Grace Hopper");
@@ -81,7 +84,9 @@ describe("changing the password", () => {
       expect(response.statusCode).toBe(422);
       expect(response.json().errors.newPassword.length).toBeGreaterThan(0);
     }
-    expect((await change(session, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, x: 1 })).statusCode).toBe(422);
+    expect((await change(session, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, x: 1 })).statusCode).toBe(
+      422,
+    );
   });
 
   it("changes it: 204, every other session ends at once, this one goes on", async () => {
@@ -112,7 +117,8 @@ describe("changing the password", () => {
 });
 
 describe("deleting the account", () => {
-  const remove = (session: Session, payload: object) => as(t.app, session)({ method: "DELETE", url: "/api/v1/me", payload });
+  const remove = (session: Session, payload: object) =>
+    as(t.app, session)({ method: "DELETE", url: "/api/v1/me", payload });
 
   it("refuses a wrong or missing password and keeps the account", async () => {
     const session = await signUp(t.app);
@@ -130,7 +136,12 @@ describe("deleting the account", () => {
     const bystander = await signUp(t.app);
     const api = as(t.app, session);
     for (const title of ["one", "two"]) {
-      const created = await api({ method: "POST", url: "/api/v1/todos", payload: { title }, headers: { "idempotency-key": title } });
+      const created = await api({
+        method: "POST",
+        url: "/api/v1/todos",
+        payload: { title },
+        headers: { "idempotency-key": title },
+      });
       expect(created.statusCode).toBe(201);
     }
     const kept = await as(t.app, bystander)({ method: "POST", url: "/api/v1/todos", payload: { title: "keep me" } });
@@ -145,7 +156,9 @@ describe("deleting the account", () => {
       expect(refused.headers["www-authenticate"]).toContain('error="invalid_token"');
       expect((await refresh(each)).statusCode).toBe(401);
     }
-    expect((await as(t.app, session)({ method: "POST", url: "/api/v1/todos", payload: { title: "x" } })).statusCode).toBe(401);
+    expect(
+      (await as(t.app, session)({ method: "POST", url: "/api/v1/todos", payload: { title: "x" } })).statusCode,
+    ).toBe(401);
 
     const { db } = t.database.handle;
     const userId = session.user.id;
@@ -157,7 +170,11 @@ describe("deleting the account", () => {
     expect(await db.select().from(todos).where(eq(todos.userId, bystander.user.id))).toHaveLength(1);
 
     expect((await signIn(email)).statusCode).toBe(401);
-    const again = await t.app.inject({ method: "POST", url: "/api/v1/auth/signup", payload: { email, password: PASSWORD } });
+    const again = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/signup",
+      payload: { email, password: PASSWORD },
+    });
     expect(again.statusCode).toBe(201);
     expect(again.json().user.id).not.toBe(userId);
     const fresh = again.json() as Session;

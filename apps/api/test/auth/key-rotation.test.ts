@@ -21,9 +21,9 @@ afterAll(async () => {
 });
 
 const jwksKids = async (t: TestApp) =>
-  ((await t.app.inject({ method: "GET", url: "/.well-known/jwks.json" })).json() as { keys: { kid: string }[] }).keys.map(
-    (key) => key.kid,
-  );
+  (
+    (await t.app.inject({ method: "GET", url: "/.well-known/jwks.json" })).json() as { keys: { kid: string }[] }
+  ).keys.map((key) => key.kid);
 
 describe("signing keys", () => {
   it("a second instance on the same database and secret accepts the first's tokens", async () => {
@@ -35,7 +35,10 @@ describe("signing keys", () => {
   it("rotation signs nobody out: old tokens verify, new tokens carry the new kid, the JWKS has both", async () => {
     const before = await signUp(first.app);
     const oldKid = decodeProtectedHeader(before.accessToken).kid as string;
-    const newKid = await rotateSigningKey(database.handle.db, deriveSecrets(Buffer.from(secret, "base64")).keyEncryptionKey);
+    const newKid = await rotateSigningKey(
+      database.handle.db,
+      deriveSecrets(Buffer.from(secret, "base64")).keyEncryptionKey,
+    );
     expect(newKid).not.toBe(oldKid);
     await first.app.auth.keys.reload();
 

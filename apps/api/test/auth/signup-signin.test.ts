@@ -9,10 +9,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const signup = (payload: unknown) => t.app.inject({ method: "POST", url: "/api/v1/auth/signup", payload: payload as object });
-const signin = (payload: unknown) => t.app.inject({ method: "POST", url: "/api/v1/auth/signin", payload: payload as object });
+const signup = (payload: unknown) =>
+  t.app.inject({ method: "POST", url: "/api/v1/auth/signup", payload: payload as object });
+const signin = (payload: unknown) =>
+  t.app.inject({ method: "POST", url: "/api/v1/auth/signin", payload: payload as object });
 
-function expectValidationError(response: { statusCode: number; json(): unknown; headers: Record<string, unknown> }, field: string) {
+function expectValidationError(
+  response: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
+  field: string,
+) {
   expect(response.statusCode).toBe(422);
   expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
   const body = response.json() as { code: string; errors: Record<string, string[]> };
@@ -84,11 +89,13 @@ describe("sign-up", () => {
     // 128 emoji are 256 UTF-16 units but 128 characters: allowed.
     expect((await signup({ email: uniqueEmail(), password: "🦊🐙🦉🐢".repeat(32) })).statusCode).toBe(201);
     expect((await signup({ email: uniqueEmail(), password: "Zq7!xk2m" })).statusCode).toBe(201);
-    expect((await signup({ email: uniqueEmail(), password: "q".repeat(7) + "🦊" })).statusCode).toBe(201);
+    expect((await signup({ email: uniqueEmail(), password: `${"q".repeat(7)}🦊` })).statusCode).toBe(201);
   });
 
   it("has no composition rules: a long lower-case passphrase is fine", async () => {
-    expect((await signup({ email: uniqueEmail(), password: "correct horse battery staple zebra" })).statusCode).toBe(201);
+    expect((await signup({ email: uniqueEmail(), password: "correct horse battery staple zebra" })).statusCode).toBe(
+      201,
+    );
   });
 
   it("refuses a common password with 422", async () => {
@@ -103,7 +110,7 @@ describe("sign-up", () => {
     const response = await signup({ email: uniqueEmail(), password: PASSWORD, isAdmin: true });
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe("validation_failed");
-    expect(Object.keys(response.json().errors).length).toBeGreaterThan(0);
+    expect(response.json().errors.isAdmin).toEqual([expect.any(String)]);
     expect((await signup({ email: uniqueEmail(), password: PASSWORD, id: crypto.randomUUID() })).statusCode).toBe(422);
     expect((await signup({ password: PASSWORD })).statusCode).toBe(422);
     expect((await signup({ email: uniqueEmail(), password: PASSWORD, name: "x".repeat(101) })).statusCode).toBe(422);

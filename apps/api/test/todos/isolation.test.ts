@@ -15,7 +15,13 @@ beforeAll(async () => {
   bob = await signUp(t.app);
   aliceTodos = [];
   for (const payload of [
-    { title: "alice secret milk", description: "private", tags: ["shared-tag"], priority: "high", dueAt: "2000-01-01T00:00:00Z" },
+    {
+      title: "alice secret milk",
+      description: "private",
+      tags: ["shared-tag"],
+      priority: "high",
+      dueAt: "2000-01-01T00:00:00Z",
+    },
     { title: "alice done", completed: true, tags: ["shared-tag"] },
     { title: "alice upcoming", dueAt: "2099-01-01T00:00:00Z" },
   ]) {
@@ -26,7 +32,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const aliceRows = () => t.database.handle.db.select().from(todos).where(eq(todos.userId, alice.user.id)).orderBy(todos.position);
+const aliceRows = () =>
+  t.database.handle.db.select().from(todos).where(eq(todos.userId, alice.user.id)).orderBy(todos.position);
 
 describe("another user's todos", () => {
   it("are 404 to every method on one todo, with the same body as a missing id", async () => {
@@ -41,7 +48,12 @@ describe("another user's todos", () => {
     ];
     for (const { method, payload } of cases) {
       for (const headers of [{}, { "if-match": '"1"' }, { "if-match": "*" }]) {
-        const foreign = await bobApi({ method, url: `/api/v1/todos/${target.id}`, headers, ...(payload && { payload }) });
+        const foreign = await bobApi({
+          method,
+          url: `/api/v1/todos/${target.id}`,
+          headers,
+          ...(payload && { payload }),
+        });
         const absent = await bobApi({ method, url: `/api/v1/todos/${missing}`, headers, ...(payload && { payload }) });
         expect(foreign.statusCode, method).toBe(404);
         expect(foreign.headers["content-type"]).toBe(absent.headers["content-type"]);
@@ -97,13 +109,18 @@ describe("another user's todos", () => {
   it("cannot be reached by a cursor built from them", async () => {
     const page = await as(t.app, alice)({ method: "GET", url: "/api/v1/todos?limit=1" });
     const cursor = page.json().nextCursor as string;
-    const response = await as(t.app, bob)({ method: "GET", url: `/api/v1/todos?limit=200&cursor=${encodeURIComponent(cursor)}` });
+    const response = await as(
+      t.app,
+      bob,
+    )({ method: "GET", url: `/api/v1/todos?limit=200&cursor=${encodeURIComponent(cursor)}` });
     expect(response.statusCode).toBe(200);
     for (const item of response.json().items) expect(item.title).not.toContain("alice");
   });
 
   it("sessions of another user cannot be revoked: 404", async () => {
-    const sessions = (await as(t.app, alice)({ method: "GET", url: "/api/v1/auth/sessions" })).json() as { id: string }[];
+    const sessions = (await as(t.app, alice)({ method: "GET", url: "/api/v1/auth/sessions" })).json() as {
+      id: string;
+    }[];
     const response = await as(t.app, bob)({ method: "DELETE", url: `/api/v1/auth/sessions/${sessions[0]!.id}` });
     expect(response.statusCode).toBe(404);
     expect((await as(t.app, alice)({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);

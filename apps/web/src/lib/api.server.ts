@@ -25,6 +25,7 @@ export async function callApi(
     body: body ?? null,
     cache: "no-store",
     redirect: "manual",
+    // Ordinary calls give up after 15 s; a stream passes the browser's signal and lives as long as it.
     signal: signal ?? AbortSignal.timeout(15_000),
   });
 }

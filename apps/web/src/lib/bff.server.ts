@@ -20,12 +20,22 @@ import { refuseForeignOrigin } from "./same-origin.server.ts";
  * BFF "answers like the API". A 401 triggers one refresh and one retry.
  */
 const BODY_LIMIT = 64 * 1024;
-const FORWARDED_REQUEST_HEADERS = ["content-type", "if-match", "if-none-match", "idempotency-key", "user-agent"];
+const FORWARDED_REQUEST_HEADERS = [
+  "content-type",
+  "if-match",
+  "if-none-match",
+  "idempotency-key",
+  "user-agent",
+  "last-event-id",
+  "accept",
+];
 const RELAYED_RESPONSE_HEADERS = ["content-type", "etag", "retry-after", "www-authenticate"];
 
 export type ForwardOptions = {
   /** Runs after a successful answer, e.g. to drop the cookies once the account is gone. */
   onSuccess?: (response: NextResponse, secure: boolean) => void;
+  /** Relay the body as it arrives (server-sent events) instead of reading it whole. */
+  isStream?: boolean;
 };
 
 export async function forwardToApi(request: NextRequest, apiPath: string, options: ForwardOptions = {}) {
@@ -51,7 +61,14 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   const headers: Record<string, string | null> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) headers[name] = request.headers.get(name);
   const path = `${apiPath}${request.nextUrl.search}`;
-  const send = (accessToken: string) => callApi(path, { method: request.method, accessToken, body, headers });
+  const send = (accessToken: string) =>
+    callApi(path, {
+      method: request.method,
+      accessToken,
+      body,
+      headers,
+      ...(options.isStream ? { signal: request.signal } : {}),
+    });
 
   let cookies: CookieSpec[] = [];
   let response: Response | null = null;
@@ -75,7 +92,7 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   }
   if (response === null) return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
 
-  const relayed = await relayResponse(response);
+  const relayed = options.isStream && response.ok ? relayStream(response) : await relayResponse(response);
   writeCookies(relayed.cookies, cookies);
   if (response.ok) options.onSuccess?.(relayed, secure);
   return relayed;
@@ -93,6 +110,21 @@ export async function relayResponse(response: Response, body?: string): Promise<
   headers.set("cache-control", "no-store");
   const text = body ?? (response.status === 204 || response.status === 304 ? null : await response.text());
   return new NextResponse(text, { status: response.status, headers });
+}
+
+/**
+ * Passes a server-sent-event stream through as it arrives. `no-transform` keeps the compression
+ * layer from buffering it; the API's heartbeats keep idle proxies from closing it.
+ */
+function relayStream(response: Response): NextResponse {
+  return new NextResponse(response.body, {
+    status: response.status,
+    headers: {
+      "content-type": response.headers.get("content-type") ?? "text/event-stream",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
 }
 
 /** Path parameters become part of an API path: only id-shaped values may pass. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { addTodo, eventually, hasStack, signUp, todoItem, useBrowser, webUrl } from "./browser.ts";
+import { addTodo, eventually, hasStack, PASSWORD, signUp, todoItem, useBrowser, webUrl } from "./browser.ts";
 
 describe.skipIf(!hasStack)("managing todos in the browser", () => {
   const chromium = useBrowser();
@@ -131,6 +131,9 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
 
   test("a change refused with 412 (edited in another tab) reloads the todo and says so", async () => {
     const { context, page } = await signUp(chromium.browser, "conflict");
+    // This tab must stay stale, as if it had been offline: no live updates.
+    await page.route("**/api/events", (route) => route.abort());
+    await page.reload();
     await addTodo(page, "Original title");
     const other = await context.newPage();
     await other.goto("/");
@@ -155,6 +158,8 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
 
   test("an optimistic change the API refuses is rolled back with a message", async () => {
     const { context, page } = await signUp(chromium.browser, "rollback");
+    await page.route("**/api/events", (route) => route.abort());
+    await page.reload();
     await addTodo(page, "Gone soon");
     const other = await context.newPage();
     await other.goto("/");
@@ -198,5 +203,26 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
     const labels = await page.getByRole("list", { name: "Todos" }).getByRole("listitem").allInnerTexts();
     expect(labels[0]).toContain("Second");
     await context.close();
+  });
+
+  test("a change made on one device appears on another without reloading", async () => {
+    const laptop = await signUp(chromium.browser, "live");
+    const phone = await chromium.browser.newContext({ baseURL: webUrl() });
+    const phonePage = await phone.newPage();
+    await phonePage.goto("/signin");
+    await phonePage.getByLabel("Email").fill(laptop.email);
+    await phonePage.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await phonePage.getByRole("button", { name: "Sign in" }).click();
+    await phonePage.waitForURL(webUrl("/"));
+    await phonePage.getByText("Nothing to do yet").waitFor();
+
+    await addTodo(laptop.page, "Made on the laptop");
+    await phonePage.getByRole("checkbox", { name: "Made on the laptop", exact: true }).waitFor({ timeout: 10_000 });
+    await laptop.page.getByRole("checkbox", { name: "Made on the laptop", exact: true }).check();
+    await eventually(() => phonePage.getByRole("checkbox", { name: "Made on the laptop", exact: true }).isChecked());
+    await todoItem(laptop.page, "Made on the laptop").getByRole("button", { name: "Delete" }).click();
+    await eventually(async () => (await phonePage.getByRole("checkbox", { name: "Made on the laptop" }).count()) === 0);
+    await laptop.context.close();
+    await phone.close();
   });
 });

@@ -85,16 +85,24 @@ const SORTS: Record<TodoSort, SortKey[]> = {
     byId(),
   ],
   priority: [key(sql`${todos.priority}`, "number", (row) => row.priority, true), byPosition, byId()],
-  title: [key(sql`lower(${todos.title})`, "text", (row) => row.title.toLowerCase()), byId()],
+  // The cursor keeps the title itself and the database lower-cases both sides: JavaScript's
+  // toLowerCase and PostgreSQL's lower() disagree on some letters (İ), which would skip items.
+  title: [key(sql`lower(${todos.title})`, "text", (row) => row.title), byId()],
 };
+
+/** A cursor value as SQL, transformed like its column (text keys are compared lower-cased). */
+const cursorValue = (sortKey: SortKey, value: CursorValue | undefined) =>
+  sortKey.kind === "text" ? sql`lower(${value})` : sql`${value}`;
 
 /** Rows strictly after the cursor: (a, b, id) > (va, vb, vid) with each column's own direction. */
 function after(keys: SortKey[], values: CursorValue[]): SQL {
   const alternatives = keys.map((sortKey, index) => {
-    const equalBefore = keys.slice(0, index).map((earlier, j) => sql`${earlier.column} = ${values[j]}`);
+    const equalBefore = keys
+      .slice(0, index)
+      .map((earlier, j) => sql`${earlier.column} = ${cursorValue(earlier, values[j])}`);
     const beyond = sortKey.descending
-      ? sql`${sortKey.column} < ${values[index]}`
-      : sql`${sortKey.column} > ${values[index]}`;
+      ? sql`${sortKey.column} < ${cursorValue(sortKey, values[index])}`
+      : sql`${sortKey.column} > ${cursorValue(sortKey, values[index])}`;
     return sql.join([...equalBefore, beyond], sql` and `);
   });
   return sql`(${sql.join(

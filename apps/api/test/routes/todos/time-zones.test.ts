@@ -39,10 +39,14 @@ describe("startOfDay", () => {
   it("handles America/New_York's DST changes (2026-03-08 and 2026-11-01)", () => {
     const spring = startOfDay("America/New_York", at("2026-03-08T18:00:00Z"));
     expect(spring.toISOString()).toBe("2026-03-08T05:00:00.000Z");
-    expect(startOfDay("America/New_York", at("2026-03-08T18:00:00Z"), 1).toISOString()).toBe("2026-03-09T04:00:00.000Z");
+    expect(startOfDay("America/New_York", at("2026-03-08T18:00:00Z"), 1).toISOString()).toBe(
+      "2026-03-09T04:00:00.000Z",
+    );
     const fall = startOfDay("America/New_York", at("2026-11-01T18:00:00Z"));
     expect(fall.toISOString()).toBe("2026-11-01T04:00:00.000Z");
-    expect(startOfDay("America/New_York", at("2026-11-01T18:00:00Z"), 1).toISOString()).toBe("2026-11-02T05:00:00.000Z");
+    expect(startOfDay("America/New_York", at("2026-11-01T18:00:00Z"), 1).toISOString()).toBe(
+      "2026-11-02T05:00:00.000Z",
+    );
   });
 
   it("finds midnight in a zone where the DST change happens at midnight (America/Santiago)", () => {

@@ -17,6 +17,7 @@ import {
   viewHref,
   visibleTodos,
 } from "./todo-view.ts";
+import { useLiveChanges } from "./use-live-changes.ts";
 
 /**
  * The interactive todo list. It starts from the server-rendered todos and changes them
@@ -153,7 +154,7 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
           timezone: todo.timezone,
         });
         confirmed.set(created.id, created);
-        setTodos((current) => [...current, created]);
+        setTodos((current) => (current.some((item) => item.id === created.id) ? current : [...current, created]));
         show({ tone: "info", message: `Restored “${created.title}”.` });
       } catch (error) {
         show({ tone: "error", message: `Could not restore “${todo.title}”: ${messageOf(error)}` });
@@ -181,6 +182,27 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       },
     };
   }, [show]);
+
+  useLiveChanges({
+    upserted(incoming) {
+      // A todo with calls in flight is settled by those calls; applying the echo of our own
+      // first call would briefly undo the optimistic state of the next.
+      if (queues.current.has(incoming.id)) return;
+      const known = confirmedRef.current.get(incoming.id);
+      if (known && known.version > incoming.version) return;
+      confirmedRef.current.set(incoming.id, incoming);
+      setTodos((current) => {
+        const index = current.findIndex((todo) => todo.id === incoming.id);
+        if (index === -1) return [...current, incoming];
+        if ((current[index]?.version ?? 0) > incoming.version) return current;
+        return current.map((todo) => (todo.id === incoming.id ? incoming : todo));
+      });
+    },
+    deleted(id) {
+      confirmedRef.current.delete(id);
+      setTodos((current) => current.filter((todo) => todo.id !== id));
+    },
+  });
 
   async function addTodo(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -214,7 +236,13 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
     setTodos((current) => [...current, temp]);
     try {
       const created = await api.createTodo({ title: temp.title });
-      setTodos((current) => current.map((todo) => (todo.id === temp.id ? created : todo)));
+      confirmedRef.current.set(created.id, created);
+      // The live stream may have delivered the new todo first: then just drop the placeholder.
+      setTodos((current) =>
+        current.some((todo) => todo.id === created.id)
+          ? current.filter((todo) => todo.id !== temp.id)
+          : current.map((todo) => (todo.id === temp.id ? created : todo)),
+      );
     } catch (error) {
       setTodos((current) => current.filter((todo) => todo.id !== temp.id));
       if (!input.value) input.value = title;

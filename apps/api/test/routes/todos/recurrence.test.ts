@@ -1,7 +1,7 @@
 import type { Todo } from "@taskvault/contract/todos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkRecurrence, nextInstance, type RecurringTodo } from "../../src/routes/todos/recurrence.ts";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { checkRecurrence, nextInstance, type RecurringTodo } from "../../../src/routes/todos/recurrence.ts";
+import { as, buildTestApp, signUp, type TestApp } from "../../helpers/app.ts";
 
 const series = (recurrence: string, dueAt: string, extra: Partial<RecurringTodo> = {}): RecurringTodo => ({
   recurrence,

@@ -2,7 +2,7 @@ import type { List, ListWithCounts } from "@taskvault/contract/lists";
 import { ListColor } from "@taskvault/contract/lists";
 import type { Todo } from "@taskvault/contract/todos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { as, buildTestApp, signUp, type TestApp } from "../../helpers/app.ts";
 
 let t: TestApp;
 beforeAll(async () => {

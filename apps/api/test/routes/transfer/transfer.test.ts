@@ -1,7 +1,7 @@
 import type { ExportDocument } from "@taskvault/contract/import-export";
 import type { Todo } from "@taskvault/contract/todos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { as, buildTestApp, signUp, type TestApp } from "../../helpers/app.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -145,11 +145,36 @@ describe("import", () => {
     const target = await newUser();
     const base = await (await seed()).exported();
     const cases: [string, (document: ExportDocument) => void][] = [
-      ["todos.0.listId", (d) => void (d.todos[0]!.listId = "00000000-0000-4000-8000-000000000000")],
-      ["todos.0.parentId", (d) => void (d.todos[0]!.parentId = d.todos[2]!.id)], // a cycle
-      ["todos.4.recurrence", (d) => void (d.todos[4]!.recurrence = "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31")],
-      ["lists.1.name", (d) => void (d.lists[1]!.name = "HOME")],
-      ["todos.1.id", (d) => void (d.todos[1]!.id = d.todos[0]!.id)],
+      [
+        "todos.0.listId",
+        (d) => {
+          d.todos[0]!.listId = "00000000-0000-4000-8000-000000000000";
+        },
+      ],
+      [
+        "todos.0.parentId",
+        (d) => {
+          d.todos[0]!.parentId = d.todos[2]!.id;
+        },
+      ], // a cycle
+      [
+        "todos.4.recurrence",
+        (d) => {
+          d.todos[4]!.recurrence = "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31";
+        },
+      ],
+      [
+        "lists.1.name",
+        (d) => {
+          d.lists[1]!.name = "HOME";
+        },
+      ],
+      [
+        "todos.1.id",
+        (d) => {
+          d.todos[1]!.id = d.todos[0]!.id;
+        },
+      ],
     ];
     for (const [field, breakIt] of cases) {
       const document = structuredClone(base);

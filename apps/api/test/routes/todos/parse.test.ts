@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseQuickAdd } from "../../src/routes/todos/parse.ts";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { parseQuickAdd } from "../../../src/routes/todos/parse.ts";
+import { as, buildTestApp, signUp, type TestApp } from "../../helpers/app.ts";
 
 // Friday 6 March 2026, 16:00 in Paris (UTC+1; summer time starts on 29 March).
 const NOW = new Date("2026-03-06T15:00:00Z");

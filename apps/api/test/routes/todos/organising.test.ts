@@ -1,6 +1,6 @@
 import type { Todo } from "@taskvault/contract/todos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { as, buildTestApp, signUp, type TestApp } from "../../helpers/app.ts";
 
 let t: TestApp;
 beforeAll(async () => {
