@@ -52,7 +52,9 @@ export async function startProcess({
       const response = await fetch(url, { headers: readyHeaders });
       await response.arrayBuffer();
       if (response.status === 200) {
-        return { name, child, port, startupMs: performance.now() - started, output: () => output };
+        const startupMs = performance.now() - started;
+        const cpu = cpuSeconds(child.pid);
+        return { name, child, port, startupMs, startupCpuMs: cpu === null ? null : cpu * 1000, output: () => output };
       }
     } catch {
       // not listening yet

@@ -42,8 +42,8 @@ const log = (message) => console.error(`[bench] ${message}`);
 const warmupSeconds = () => Math.min(3, Math.max(1, DURATION / 5));
 
 /** Measured run, preceded (outside smoke runs) by an unrecorded warm-up of the same requests. */
-async function measure(url, requests, { rate, connections = CONNECTIONS } = {}) {
-  const run = { url, requests, connections, ...(rate ? { overallRate: rate } : {}) };
+async function measure(url, requests, { rate, pid, connections = CONNECTIONS } = {}) {
+  const run = { url, requests, connections, pid, ...(rate ? { overallRate: rate } : {}) };
   // Smoke runs (CI) only prove that every path still works: a handful of requests each.
   if (SMOKE) return load({ ...run, connections: 2, amount: 20 });
   await load({ ...run, duration: warmupSeconds() });
@@ -94,6 +94,7 @@ async function benchDatabase(kind, builds) {
     // First start on an empty database (migrations, key generation), seeding, then a restart.
     let api = await start(apiSpec);
     figures.startupFirstMs = api.startupMs;
+    figures.startupFirstCpuMs = api.startupCpuMs;
     log(`${kind}: API ready in ${api.startupMs.toFixed(0)} ms (first start)`);
     const fixture = await seed(
       url("api"),
@@ -114,6 +115,7 @@ async function benchDatabase(kind, builds) {
     const baselineEnv = envFor("baseline");
     api = await start(apiSpec);
     figures.startupRestartMs = api.startupMs;
+    figures.startupRestartCpuMs = api.startupCpuMs;
     log(`${kind}: API ready in ${api.startupMs.toFixed(0)} ms (restart)`);
     const [authOff, baseline] = await Promise.all([
       SCENARIOS.has("authOff")
@@ -154,7 +156,10 @@ async function benchDatabase(kind, builds) {
           record(
             scenario,
             target,
-            await measure(url(target), requests, { rate: scenario === "rate" ? FIXED_RATE : 0 }),
+            await measure(url(target), requests, {
+              rate: scenario === "rate" ? FIXED_RATE : 0,
+              pid: targets[target].child.pid,
+            }),
           );
           if (stopSampling) {
             const peak = stopSampling();
@@ -172,7 +177,7 @@ async function benchDatabase(kind, builds) {
           connections: 4,
           ...(SMOKE ? { amount: 4 } : { duration: DURATION + warmupSeconds() }),
         });
-        record("flood", "api", await measure(url("api"), requestsFor("list", "api", fixture)));
+        record("flood", "api", await measure(url("api"), requestsFor("list", "api", fixture), { pid: api.child.pid }));
         const signins = await flood;
         figures.signinsPerSecond = signins.rps;
         if (signins.failed > 0) figures.notes.push(`sign-in flood: ${signins.failed} failed sign-ins`);
@@ -181,14 +186,23 @@ async function benchDatabase(kind, builds) {
     if (SCENARIOS.has("bff")) await benchBff(url("api"), fixture, record, figures);
     for (const target of Object.values(targets).filter(Boolean)) await stop(target);
 
-    // The median run (by throughput) of each scenario and target stands for it.
+    // The median run (by throughput) of each scenario and target stands for it; ratios are the
+    // median of each round's ratio, runs of one round being minutes apart at most.
+    const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];
+    const paired = (runs, bases) =>
+      runs && bases && runs.length === bases.length ? median(runs.map((run, i) => run.rps / bases[i].rps)) : null;
+    figures.ratios = {};
     for (const [scenario, byTarget] of Object.entries(samples)) {
       figures.runs[scenario] = {};
+      figures.ratios[scenario] = {};
       for (const [target, list] of Object.entries(byTarget)) {
         const sorted = [...list].sort((x, y) => x.rps - y.rps);
         figures.runs[scenario][target] = sorted[Math.floor((sorted.length - 1) / 2)];
+        figures.ratios[scenario][target] = paired(list, samples[scenario].baseline);
       }
     }
+    if (samples.flood) figures.ratios.flood.idle = paired(samples.flood.api, samples.list.api);
+    if (samples.list.authOff) figures.ratios.list.authOffVsApi = paired(samples.list.authOff, samples.list.api);
   } catch (error) {
     for (const proc of processes) log(`output of ${proc.name}:\n${proc.output()}`);
     throw error;

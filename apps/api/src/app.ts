@@ -113,7 +113,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Only JSON bodies: text/plain and friends are 415, not silently parsed.
   app.removeAllContentTypeParsers();
-  const parseJson = app.getDefaultJsonParser("error", "error");
+  const parseStrictJson = app.getDefaultJsonParser("error", "error");
+  // An empty body with a JSON content type (common from generic clients on bodiless POSTs) is
+  // "no body": routes without a body schema accept it, routes with one answer 422.
+  const parseJson: typeof parseStrictJson = (request, body, done) =>
+    body === "" || body === undefined ? done(null, undefined) : parseStrictJson(request, body, done);
   app.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: BODY_LIMIT }, parseJson);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: "string", bodyLimit: BODY_LIMIT }, parseJson);
 

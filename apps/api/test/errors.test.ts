@@ -204,16 +204,26 @@ describe("hostile input never causes a 5xx", () => {
     );
   });
 
-  it("an empty body or no content type on a JSON endpoint is a 4xx", async () => {
+  it("an empty body or no content type on a JSON endpoint is a 422 naming the missing body", async () => {
     const empty = await api({
       method: "POST",
       url: "/api/v1/todos",
       payload: "",
       headers: { "content-type": "application/json" },
     });
-    expectProblem(empty, 400);
+    expectProblem(empty, 422);
     expectNothingInternal(await api({ method: "POST", url: "/api/v1/todos" }));
     expect((await api({ method: "POST", url: "/api/v1/todos" })).statusCode).toBe(422);
+  });
+
+  it("accepts an empty JSON body on an endpoint that takes none", async () => {
+    const response = await api({
+      method: "POST",
+      url: "/api/v1/todos/complete-all",
+      payload: "",
+      headers: { "content-type": "application/json" },
+    });
+    expect(response.statusCode).toBe(200);
   });
 
   it("invalid ids in paths are 404", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateTime, Id } from "./common.ts";
+import { DateTime, hasNoNul, Id, NO_NUL_MESSAGE } from "./common.ts";
 
 export const LIST_NAME_MAX = 60;
 
@@ -26,7 +26,8 @@ export const ListName = z
   .string()
   .trim()
   .min(1, "Name must not be empty")
-  .max(LIST_NAME_MAX, `Name must be at most ${LIST_NAME_MAX} characters`);
+  .max(LIST_NAME_MAX, `Name must be at most ${LIST_NAME_MAX} characters`)
+  .refine(hasNoNul, NO_NUL_MESSAGE);
 
 export const List = z.object({
   id: Id,

@@ -24,7 +24,9 @@ export function simplify(schema: unknown): unknown {
     const other = anyOf.find((option) => option.type !== "null") as JsonSchema;
     if (typeof other.type === "string") {
       const { anyOf: ____, ...withoutAnyOf } = rest;
-      return simplify({ ...withoutAnyOf, ...other, type: [other.type, "null"] });
+      // A nullable enum keeps null among its values (a union branch is checked against them).
+      const values = Array.isArray(other.enum) ? { enum: [...other.enum, null] } : {};
+      return simplify({ ...withoutAnyOf, ...other, ...values, type: [other.type, "null"] });
     }
   }
   return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, simplify(value)]));

@@ -74,17 +74,28 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   let response: Response | null = null;
   try {
     if (tokens.accessToken) response = await send(tokens.accessToken);
-    if ((response === null || response.status === 401) && tokens.refreshToken) {
+    if (response?.status === 401) {
+      // A wrong password (e.g. when deleting the account) is a 401 too, but not a token problem.
+      const problemText = await response.text();
+      if (isCredentialsProblem(problemText)) return relayResponse(response, problemText);
+      response = null;
+    }
+    if (response === null && tokens.refreshToken) {
       const refreshed = await refreshSession(tokens.refreshToken, request.headers.get("user-agent"));
       if (refreshed.kind === "refreshed") {
-        await response?.body?.cancel();
         cookies = sessionCookies(refreshed.session, secure);
         response = await send(refreshed.session.accessToken);
       } else if (refreshed.kind === "rejected") {
-        await response?.body?.cancel();
         const expired = problemResponse(401, "invalid_token", "Unauthorized", "Your session has ended. Sign in again.");
         writeCookies(expired.cookies, clearedSessionCookies(secure));
         return expired;
+      } else {
+        return problemResponse(
+          503,
+          "service_unavailable",
+          "Service Unavailable",
+          "The Taskvault API cannot be reached.",
+        );
       }
     }
   } catch {
@@ -125,6 +136,14 @@ function relayStream(response: Response): NextResponse {
       "x-accel-buffering": "no",
     },
   });
+}
+
+function isCredentialsProblem(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { code?: unknown }).code === "invalid_credentials";
+  } catch {
+    return false;
+  }
 }
 
 /** Path parameters become part of an API path: only id-shaped values may pass. */

@@ -163,6 +163,21 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     await other.close();
   });
 
+  test("a wrong password does not delete the account or end the session", async () => {
+    const { context, page } = await signUp(chromium.browser, "keep");
+    const before = (await context.cookies()).find((cookie) => cookie.name === "tv_rt")?.value;
+    await page.goto("/settings");
+    await page.getByLabel("Confirm with your password").fill("certainly not it");
+    await page.getByRole("button", { name: "Delete account" }).click();
+    await page.getByText("That password is not right.").waitFor();
+    expect(page.url()).toBe(webUrl("/settings"));
+    await page.goto("/");
+    await page.getByLabel("New todo").waitFor();
+    expect((await context.cookies()).find((cookie) => cookie.name === "tv_rt")?.value).toBeTruthy();
+    expect(before).toBeTruthy();
+    await context.close();
+  });
+
   test("the account can be deleted with its password", async () => {
     const { context, page, email } = await signUp(chromium.browser, "delete");
     await page.goto("/settings");

@@ -225,4 +225,21 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
     await laptop.context.close();
     await phone.close();
   });
+
+  test("todos can be reordered by dragging", async () => {
+    const { context, page } = await signUp(chromium.browser, "drag");
+    await addTodo(page, "Alpha");
+    await addTodo(page, "Beta");
+    await addTodo(page, "Gamma");
+    await page.getByRole("button", { name: "Reorder Gamma" }).dragTo(todoItem(page, "Alpha"), {
+      targetPosition: { x: 40, y: 4 },
+    });
+    await eventually(async () => {
+      const order = await page.evaluate(async () =>
+        (await (await fetch("/api/todos")).json()).items.map((todo: { title: string }) => todo.title),
+      );
+      return order.join() === "Gamma,Alpha,Beta";
+    });
+    await context.close();
+  });
 });

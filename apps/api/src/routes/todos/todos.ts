@@ -111,6 +111,12 @@ function after(keys: SortKey[], values: CursorValue[]): SQL {
   )})`;
 }
 
+/** Without `tz`, "today" is each todo's own: local midnight in its zone, computed by PostgreSQL. */
+function startOfDayInOwnZone(now: Date, tomorrow = false): SQL {
+  const day = sql`date_trunc('day', ${now.toISOString()}::timestamptz at time zone ${todos.timezone})`;
+  return sql`((${day}${tomorrow ? sql` + interval '1 day'` : sql``}) at time zone ${todos.timezone})`;
+}
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undefined)[] {
@@ -132,10 +138,13 @@ function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undef
       conditions.push(lt(todos.dueAt, now), eq(todos.completed, false));
       break;
     case "today":
-      conditions.push(gte(todos.dueAt, startOfDay(query.tz, now)), lt(todos.dueAt, startOfDay(query.tz, now, 1)));
+      conditions.push(
+        gte(todos.dueAt, query.tz ? startOfDay(query.tz, now) : startOfDayInOwnZone(now)),
+        lt(todos.dueAt, query.tz ? startOfDay(query.tz, now, 1) : startOfDayInOwnZone(now, true)),
+      );
       break;
     case "upcoming":
-      conditions.push(gte(todos.dueAt, startOfDay(query.tz, now, 1)));
+      conditions.push(gte(todos.dueAt, query.tz ? startOfDay(query.tz, now, 1) : startOfDayInOwnZone(now, true)));
       break;
     case "none":
       conditions.push(isNull(todos.dueAt));

@@ -53,6 +53,26 @@ describe("new todo fields", () => {
     expect(bad.statusCode).toBe(422);
   });
 
+  it("counts due=today in each todo's own zone when no tz is given", async () => {
+    const { create, titles } = await newUser();
+    // Zones without summer time, 25 hours apart: their "today" is rarely UTC's.
+    const noonToday = (zone: string, offsetHours: number) => {
+      const [year, month, day] = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date()).split("-");
+      return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), 12) - offsetHours * 3_600_000);
+    };
+    const kiritimati = noonToday("Pacific/Kiritimati", 14);
+    const pagoPago = noonToday("Pacific/Pago_Pago", -11);
+    await create({ title: "east", timezone: "Pacific/Kiritimati", dueAt: kiritimati.toISOString() });
+    await create({ title: "west", timezone: "Pacific/Pago_Pago", dueAt: pagoPago.toISOString() });
+    await create({
+      title: "later",
+      timezone: "Pacific/Pago_Pago",
+      dueAt: new Date(pagoPago.getTime() + 86_400_000).toISOString(),
+    });
+    expect(await titles("&due=today")).toEqual(["east", "west"]);
+    expect(await titles("&due=upcoming")).toEqual(["later"]);
+  });
+
   it("stores, changes and clears a reminder", async () => {
     const { create, patch } = await newUser();
     const todo = await create({ title: "x", remindAt: "2026-12-01T08:00:00+01:00" });

@@ -19,11 +19,13 @@ export function SessionsPanel({ initialSessions }: { initialSessions: SessionInf
     setPendingId(session.id);
     setStatus(null);
     try {
-      await bff(`/api/auth/sessions/${session.id}`, { method: "DELETE" });
       if (session.current) {
+        // Revoking this device is signing out: the sign-out route also drops the cookies here.
+        await bff("/api/auth/signout", { method: "POST" });
         window.location.assign("/signin?reason=signed-out");
         return;
       }
+      await bff(`/api/auth/sessions/${session.id}`, { method: "DELETE" });
       setSessions((current) => current.filter((item) => item.id !== session.id));
       setStatus({ tone: "ok", message: `Signed out ${describeDevice(session.userAgent)}.` });
     } catch (error) {
