@@ -30,7 +30,7 @@ try {
       body: JSON.stringify({ title }),
     });
   }
-  console.log("\n| page | preset | performance | accessibility |\n|---|---|---|---|");
+  console.log("\n| page | preset | performance | accessibility | FCP / LCP / TBT / CLS / SI |\n|---|---|---|---|---|");
   for (const [path, headers] of [
     ["/signin", {}],
     ["/", { Cookie: cookie }],
@@ -49,7 +49,17 @@ try {
       );
       const categories = result?.lhr.categories;
       const score = (name: "performance" | "accessibility") => Math.round((categories?.[name]?.score ?? 0) * 100);
-      console.log(`| ${path} | ${preset} | ${score("performance")} | ${score("accessibility")} |`);
+      const metric = (id: string) => result?.lhr.audits[id]?.displayValue ?? "?";
+      const metrics = [
+        "first-contentful-paint",
+        "largest-contentful-paint",
+        "total-blocking-time",
+        "cumulative-layout-shift",
+        "speed-index",
+      ]
+        .map(metric)
+        .join(" / ");
+      console.log(`| ${path} | ${preset} | ${score("performance")} | ${score("accessibility")} | ${metrics} |`);
       if (score("accessibility") < 100) {
         for (const audit of Object.values(result?.lhr.audits ?? {})) {
           if (audit.score !== null && audit.score < 1 && audit.scoreDisplayMode === "binary")

@@ -210,6 +210,8 @@ describe("the change log", () => {
         seen.push(...page.changes);
         position = page.seq;
         if (!writing && !page.hasMore) break;
+        // inject() on the embedded database can complete without yielding to the event loop.
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
     })();
 

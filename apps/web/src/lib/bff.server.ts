@@ -10,6 +10,7 @@ import {
   writeCookies,
 } from "@/features/auth/cookies.server.ts";
 import { refreshSession } from "@/features/auth/refresh.server.ts";
+import { shouldRefresh } from "@/features/auth/token-expiry.server.ts";
 import { callApi } from "./api.server.ts";
 import { problemResponse } from "./problem.ts";
 import { refuseForeignOrigin } from "./same-origin.server.ts";
@@ -17,7 +18,8 @@ import { refuseForeignOrigin } from "./same-origin.server.ts";
 /**
  * The backend-for-frontend hop: a browser request to `/api/…` becomes an API call with the
  * session's Bearer token, and the API's answer is relayed unchanged (status, body, ETag …), so the
- * BFF "answers like the API". A 401 triggers one refresh and one retry.
+ * BFF "answers like the API". It refuses cross-site state changes, refreshes a token that is about
+ * to expire before calling, and on a 401 refreshes once and retries.
  */
 const BODY_LIMIT = 64 * 1024;
 const FORWARDED_REQUEST_HEADERS = [
@@ -73,7 +75,9 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   let cookies: CookieSpec[] = [];
   let response: Response | null = null;
   try {
-    if (tokens.accessToken) response = await send(tokens.accessToken);
+    // Refresh ahead of expiry (as the proxy does for pages), so the call is not refused on the way.
+    const isFresh = tokens.accessToken !== null && !(tokens.refreshToken && shouldRefresh(tokens.accessToken));
+    if (isFresh && tokens.accessToken) response = await send(tokens.accessToken);
     if (response?.status === 401) {
       // A wrong password (e.g. when deleting the account) is a 401 too, but not a token problem.
       const problemText = await response.text();
@@ -103,14 +107,14 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   }
   if (response === null) return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
 
-  const relayed = options.isStream && response.ok ? relayStream(response) : await relayResponse(response);
+  const relayed = options.isStream && response.ok ? relayStream(response) : relayResponse(response);
   writeCookies(relayed.cookies, cookies);
   if (response.ok) options.onSuccess?.(relayed, secure);
   return relayed;
 }
 
 /** Copies an API response for the browser, rewriting API locations to their BFF twins. */
-export async function relayResponse(response: Response, body?: string): Promise<NextResponse> {
+export function relayResponse(response: Response, body?: string): NextResponse {
   const headers = new Headers();
   for (const name of RELAYED_RESPONSE_HEADERS) {
     const value = response.headers.get(name);
@@ -119,8 +123,9 @@ export async function relayResponse(response: Response, body?: string): Promise<
   const location = response.headers.get("location");
   if (location) headers.set("location", location.replace(/^(?:https?:\/\/[^/]+)?\/api\/v1\//, "/api/"));
   headers.set("cache-control", "no-store");
-  const text = body ?? (response.status === 204 || response.status === 304 ? null : await response.text());
-  return new NextResponse(text, { status: response.status, headers });
+  // Bodies pass through as streams; one already read (to look at a 401) is passed as text.
+  const payload = body ?? (response.status === 204 || response.status === 304 ? null : response.body);
+  return new NextResponse(payload, { status: response.status, headers });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Change } from "@taskvault/contract/changes";
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import type { RevocationList } from "../../auth/revocation.ts";
 import type { ChangeHub, StreamTarget } from "../../changes/hub.ts";
@@ -6,6 +7,11 @@ import { isBehindLog, logGone, readEntries, readPosition } from "./changes.ts";
 
 /** Entries read from the log per query; a longer backlog is read batch by batch. */
 const BATCH = 100;
+/**
+ * Bytes a stream lets its socket hold back before it stops writing until `drain`: what a slow
+ * client can cost (plus one frame), however long the backlog in the log.
+ */
+const MAX_BUFFERED = 256 * 1024;
 /** What EventSource waits before reconnecting after the stream ends, in ms. */
 const RETRY_MS = 2000;
 
@@ -23,9 +29,9 @@ export interface StreamSettings {
  * (Last-Event-ID or ?since=) or, without one, from now.
  *
  * The stream never buffers changes in memory: it holds only its position (the last seq written)
- * and reads the log from there whenever the hub says the log grew. When the socket cannot take
- * more (`write` returns false: the client reads slowly) it stops reading until `drain`, so a slow
- * client costs at most one batch plus the socket buffer; one that stays stalled for `stallMs` is
+ * and reads the log from there whenever the hub says the log grew. When the socket holds back more
+ * than MAX_BUFFERED (the client reads slowly) it stops writing and reading until `drain`, so a
+ * slow client costs at most that plus one batch; one that stays stalled for `stallMs` is
  * disconnected and resumes from its Last-Event-ID when it reconnects.
  */
 export async function openEventStream(
@@ -49,6 +55,8 @@ export async function openEventStream(
   let heartbeat: NodeJS.Timeout | undefined;
   let expiry: NodeJS.Timeout | undefined;
   let release = () => {};
+  /** Read from the log but not yet written: at most one batch. */
+  let pending: Change[] = [];
 
   const finish = () => {
     if (closed) return;
@@ -60,22 +68,32 @@ export async function openEventStream(
     if (!res.destroyed) res.end();
   };
 
-  const send = (frame: string): boolean => {
-    if (res.write(frame)) return true;
-    if (!paused) {
-      paused = true;
-      stallTimer = setTimeout(() => {
-        log.info({ userId, lastSeq }, "event stream stalled (the client does not read); disconnecting it");
-        finish();
-        res.destroy();
-      }, settings.stallMs);
-      res.once("drain", () => {
-        paused = false;
-        clearTimeout(stallTimer);
-        if (dirty) void pump();
-      });
+  const pause = () => {
+    paused = true;
+    stallTimer = setTimeout(() => {
+      log.info({ userId, lastSeq }, "event stream stalled (the client does not read); disconnecting it");
+      finish();
+      res.destroy();
+    }, settings.stallMs);
+    res.once("drain", () => {
+      paused = false;
+      clearTimeout(stallTimer);
+      if (dirty || pending.length > 0) void pump();
+    });
+  };
+
+  /** Writes what was read; false when the socket holds back enough that writing must wait for drain. */
+  const flush = (): boolean => {
+    while (pending.length > 0 && !closed) {
+      const change = pending.shift()!;
+      lastSeq = change.seq;
+      res.write(`id: ${change.seq}\nevent: ${change.type}\ndata: ${JSON.stringify(change)}\n\n`);
+      if (res.writableLength > MAX_BUFFERED) {
+        pause();
+        return false;
+      }
     }
-    return false;
+    return true;
   };
 
   const pump = async (): Promise<void> => {
@@ -86,6 +104,7 @@ export async function openEventStream(
     }
     reading = true;
     try {
+      if (!flush()) return;
       do {
         dirty = false;
         const entries = await readEntries(db, userId, lastSeq, BATCH);
@@ -93,15 +112,10 @@ export async function openEventStream(
         // Seqs have no holes: a jump means retention removed what this stream still needed. Ending
         // it makes the client reconnect, get 410 and do a full sync.
         if (entries.length > 0 && entries[0]!.seq !== lastSeq + 1) return finish();
-        for (const change of entries) {
-          lastSeq = change.seq;
-          if (!send(`id: ${change.seq}\nevent: ${change.type}\ndata: ${JSON.stringify(change)}\n\n`)) {
-            dirty = true;
-            break;
-          }
-        }
         if (entries.length === BATCH) dirty = true;
-      } while (dirty && !paused && !closed);
+        pending = entries;
+        if (!flush()) return;
+      } while (dirty && !closed);
     } catch (error) {
       // The client resumes from its last id; nothing is lost by ending here.
       log.warn({ err: error, userId }, "could not read the change log for an event stream; ending it");
@@ -128,7 +142,7 @@ export async function openEventStream(
   heartbeat = setInterval(() => {
     // Belt and braces for the revocation listener: the in-memory set is the source of truth.
     if (revocations.isRevoked(sessionId)) return target.revoke();
-    if (!paused) send(": heartbeat\n\n");
+    if (!paused) res.write(": heartbeat\n\n");
   }, settings.heartbeatMs);
   // The access token's end is the stream's end; the client reconnects with a fresh one.
   expiry = setTimeout(finish, Math.max(0, tokenExpiresAt * 1000 - Date.now()));
