@@ -42,7 +42,7 @@ const json = (url: string, body: unknown, headers: Record<string, string> = {}) 
     body: JSON.stringify(body),
   });
 
-describe("the server process", () => {
+describe("the server process", { timeout: 180_000 }, () => {
   it("keeps data written before a SIGTERM and serves it after a restart", async () => {
     const first = await startServer(env);
     const session = await body<Session>(

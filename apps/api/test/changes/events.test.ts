@@ -173,7 +173,9 @@ describe("GET /api/v1/events", () => {
       insert into todos (user_id, id, title, description, position, created_at, updated_at)
       select ${userId}::uuid, gen_random_uuid(), 'big ' || n, repeat('x', 5000), n, now(), now()
       from generate_series(1, 100) n`);
-    const start = Number((await as(t.app, session)({ method: "GET", url: "/api/v1/changes?since=0&limit=1" })).json().seq);
+    const start = Number(
+      (await as(t.app, session)({ method: "GET", url: "/api/v1/changes?since=0&limit=1" })).json().seq,
+    );
 
     const streamsBefore = t.app.changeHub.stats().streams;
     // A raw HTTP client that reads nothing after the headers.

@@ -24,7 +24,7 @@ export interface ServerProcess {
 }
 
 /** Starts the built API on a free port and waits until /readyz answers 200. */
-export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [buildServer()], {
     cwd: API_ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", API_PORT: "0", LOG_LEVEL: "info", ...env },

@@ -145,7 +145,7 @@ export async function openEventStream(
     if (!paused) res.write(": heartbeat\n\n");
   }, settings.heartbeatMs);
   // The access token's end is the stream's end; the client reconnects with a fresh one.
-  expiry = setTimeout(finish, Math.max(0, tokenExpiresAt * 1000 - Date.now()));
+  if (Number.isFinite(tokenExpiresAt)) expiry = setTimeout(finish, Math.max(0, tokenExpiresAt * 1000 - Date.now()));
 
   reply.hijack();
   res.on("close", finish);
