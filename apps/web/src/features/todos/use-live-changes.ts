@@ -52,9 +52,14 @@ export function useLiveChanges(handlers: LiveHandlers) {
         );
       };
     };
-    open();
+    // Connect once the page is idle: hydration and first input matter more than a stream that,
+    // thanks to Last-Event-ID resumption, has nothing to catch up on yet.
+    const hasIdle = typeof window.requestIdleCallback === "function";
+    const start = hasIdle ? window.requestIdleCallback(open, { timeout: 1000 }) : window.setTimeout(open, 200);
     return () => {
       isStopped = true;
+      if (hasIdle) window.cancelIdleCallback(start);
+      else window.clearTimeout(start);
       window.clearTimeout(retry);
       source?.close();
     };
