@@ -40,7 +40,7 @@ describe("GET /api/v1/events", () => {
     const session = await signUp(t.app);
     const stream = await openStream(base, session.accessToken);
     expect(stream.status).toBe(200);
-    expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(stream.headers.get("content-type")).toBe("text/event-stream");
     expect(stream.headers.get("cache-control")).toMatch(/no-cache/);
     expect(stream.headers.get("x-accel-buffering")).toBe("no");
 
@@ -162,6 +162,17 @@ describe("GET /api/v1/events", () => {
     expect(kept.events.at(-1)?.event).toBe("session.revoked");
     // And a revoked token cannot open a new one.
     expect((await openStream(base, session.accessToken)).status).toBe(401);
+  });
+
+  it("ends the streams of a deleted account with session.revoked", async () => {
+    const session = await signUp(t.app);
+    const stream = await openStream(base, session.accessToken);
+    await createTodo(session, "soon gone");
+    await stream.waitForEvents(1);
+    const deleted = await as(t.app, session)({ method: "DELETE", url: "/api/v1/me", payload: { password: PASSWORD } });
+    expect(deleted.statusCode).toBe(204);
+    await stream.ended;
+    expect(stream.events.map((event) => event.event)).toEqual(["todo.upserted", "session.revoked"]);
   });
 
   it("disconnects a client that stops reading, without buffering its backlog, and it resumes", async () => {

@@ -242,4 +242,24 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
     });
     await context.close();
   });
+
+  test("todos added in quick succession each appear exactly once", async () => {
+    const { context, page } = await signUp(chromium.browser, "burst");
+    const input = page.getByLabel("New todo");
+    const titles = ["One", "Two", "Three", "Four", "Five"];
+    for (const title of titles) {
+      await input.fill(title);
+      await input.press("Enter");
+    }
+    await page.getByText("5 items left").waitFor();
+    for (const title of titles) {
+      await eventually(() => page.getByRole("checkbox", { name: title, exact: true }).isEnabled());
+    }
+    // Let the live stream's echoes arrive, then count again.
+    await page.waitForTimeout(1500);
+    expect(await page.getByRole("list", { name: "Todos" }).getByRole("checkbox").count()).toBe(5);
+    await page.reload();
+    expect(await page.getByRole("list", { name: "Todos" }).getByRole("checkbox").count()).toBe(5);
+    await context.close();
+  });
 });

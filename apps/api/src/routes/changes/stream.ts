@@ -157,7 +157,8 @@ export async function openEventStream(
     if (value !== undefined) res.setHeader(name, value);
   }
   res.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
+    // SSE is UTF-8 by definition; no charset parameter.
+    "content-type": "text/event-stream",
     "cache-control": "no-cache, no-transform",
     connection: "keep-alive",
     // nginx (and proxies that honour it) must pass each frame on at once, not buffer the response.

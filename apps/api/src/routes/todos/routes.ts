@@ -39,6 +39,9 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const IfMatchHeaders = z.object({ "if-match": z.string().max(1000).optional() });
 const CreateHeaders = z.object({ "idempotency-key": z.string().optional() });
 
+const hasQueryParameter = (url: string, name: string) =>
+  new URLSearchParams(url.slice(url.indexOf("?") + 1 || url.length)).has(name);
+
 const withEtag = (reply: FastifyReply, todo: Todo) => {
   reply.header("etag", `"${todo.version}"`);
   return todo;
@@ -50,8 +53,22 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/",
-    { schema: { tags, security, summary: "List todos", querystring: ListTodosQuery, response: { 200: TodoPage } } },
-    (request) => listTodos(db, request.caller.userId, request.query),
+    {
+      schema: {
+        tags,
+        security,
+        summary: "List todos",
+        description:
+          "`listId` (a list id, or `inbox`) and `parentId` (a todo id, or `none` for top level) narrow the list. " +
+          "`due=today|upcoming` count days in `tz` when given, else in each todo's own `timezone`.",
+        querystring: ListTodosQuery,
+        response: { 200: TodoPage },
+      },
+    },
+    // Without `tz`, due=today|upcoming are counted in each todo's own zone (the contract's v1.1
+    // "today"); the schema's UTC default only stands in for todos that have no zone of their own.
+    (request) =>
+      listTodos(db, request.caller.userId, request.query, { ownZone: !hasQueryParameter(request.url, "tz") }),
   );
 
   app.post(

@@ -119,7 +119,8 @@ function startOfDayInOwnZone(now: Date, tomorrow = false): SQL {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undefined)[] {
+/** `ownZone`: the query named no `tz`, so "today" is each todo's own (its `timezone`). */
+function filters(userId: string, query: ListTodosQuery, now: Date, ownZone = false): (SQL | undefined)[] {
   const conditions: (SQL | undefined)[] = [eq(todos.userId, userId)];
   if (query.status === "active") conditions.push(eq(todos.completed, false));
   if (query.status === "completed") conditions.push(eq(todos.completed, true));
@@ -139,12 +140,12 @@ function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undef
       break;
     case "today":
       conditions.push(
-        gte(todos.dueAt, query.tz ? startOfDay(query.tz, now) : startOfDayInOwnZone(now)),
-        lt(todos.dueAt, query.tz ? startOfDay(query.tz, now, 1) : startOfDayInOwnZone(now, true)),
+        gte(todos.dueAt, ownZone ? startOfDayInOwnZone(now) : startOfDay(query.tz, now)),
+        lt(todos.dueAt, ownZone ? startOfDayInOwnZone(now, true) : startOfDay(query.tz, now, 1)),
       );
       break;
     case "upcoming":
-      conditions.push(gte(todos.dueAt, query.tz ? startOfDay(query.tz, now, 1) : startOfDayInOwnZone(now, true)));
+      conditions.push(gte(todos.dueAt, ownZone ? startOfDayInOwnZone(now, true) : startOfDay(query.tz, now, 1)));
       break;
     case "none":
       conditions.push(isNull(todos.dueAt));
@@ -187,9 +188,14 @@ function firstPage(db: Database, sort: TodoSort) {
   return query;
 }
 
-export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<TodoPage> {
+export async function listTodos(
+  db: Database,
+  userId: string,
+  query: ListTodosQuery,
+  options: { ownZone?: boolean } = {},
+): Promise<TodoPage> {
   const keys = SORTS[query.sort];
-  const conditions = filters(userId, query, new Date());
+  const conditions = filters(userId, query, new Date(), options.ownZone);
   // Only the owner condition: no filter is in effect.
   const isFirstPageUnfiltered = conditions.length === 1 && !query.cursor;
   if (query.cursor) {

@@ -193,7 +193,13 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       confirmedRef.current.set(incoming.id, incoming);
       setTodos((current) => {
         const index = current.findIndex((todo) => todo.id === incoming.id);
-        if (index === -1) return [...current, incoming];
+        if (index === -1) {
+          // The echo of a todo this page is still creating takes its placeholder's place, so
+          // there is never a moment with two of it on screen.
+          const placeholder = current.find((todo) => todo.id.startsWith("temp-") && todo.title === incoming.title);
+          if (placeholder) return current.map((todo) => (todo.id === placeholder.id ? incoming : todo));
+          return [...current, incoming];
+        }
         if ((current[index]?.version ?? 0) > incoming.version) return current;
         return current.map((todo) => (todo.id === incoming.id ? incoming : todo));
       });
@@ -237,12 +243,12 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
     try {
       const created = await api.createTodo({ title: temp.title });
       confirmedRef.current.set(created.id, created);
-      // The live stream may have delivered the new todo first: then just drop the placeholder.
-      setTodos((current) =>
-        current.some((todo) => todo.id === created.id)
-          ? current.filter((todo) => todo.id !== temp.id)
-          : current.map((todo) => (todo.id === temp.id ? created : todo)),
-      );
+      setTodos((current) => {
+        // The live stream may have delivered the new todo first: then only the placeholder goes.
+        if (current.some((todo) => todo.id === created.id)) return current.filter((todo) => todo.id !== temp.id);
+        if (!current.some((todo) => todo.id === temp.id)) return [...current, created];
+        return current.map((todo) => (todo.id === temp.id ? created : todo));
+      });
     } catch (error) {
       setTodos((current) => current.filter((todo) => todo.id !== temp.id));
       if (!input.value) input.value = title;
