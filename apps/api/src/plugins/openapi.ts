@@ -4,6 +4,9 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { jsonSchemaTransform } from "fastify-type-provider-zod";
 
+/** The `security` of a route that needs a Bearer access token, for the OpenAPI document. */
+export const bearerSecurity = [{ bearer: [] }];
+
 /** OpenAPI generated from the same zod schemas that validate requests; `/docs` renders it. */
 export const openapiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {

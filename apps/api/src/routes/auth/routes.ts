@@ -10,10 +10,11 @@ import {
   signOut,
   signOutEverywhere,
 } from "../../auth/sessions.ts";
+import { bearerSecurity } from "../../plugins/openapi.ts";
 import { clientInfo } from "../client-info.ts";
 
 const tags = ["auth"];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(

@@ -1,11 +1,12 @@
 // GET /api/v1/changes – catch up on the user's change log; GET /api/v1/events – the same, live (SSE)
 import { ChangePage, EventsHeaders, EventsQuery, ListChangesQuery } from "@taskvault/contract/changes";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { bearerSecurity } from "../../plugins/openapi.ts";
 import { listChanges } from "./changes.ts";
 import { openEventStream, type StreamSettings } from "./stream.ts";
 
 const tags = ["changes"];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 
 export const changeRoutes: FastifyPluginAsyncZod<Omit<StreamSettings, "db" | "log">> = async (app, options) => {
   const { db } = app.auth;

@@ -6,12 +6,13 @@ import type {
   ListColor,
   UpdateList,
 } from "@taskvault/contract/lists";
-import { and, count, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, getTableColumns, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../../db/client.ts";
 import { lists, todos } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { isUuid } from "../../ids.ts";
+import { type IfMatch, versionCondition } from "../versioning.ts";
 
 type ListRow = typeof lists.$inferSelect;
 
@@ -104,12 +105,6 @@ export async function createList(db: Executor, userId: string, input: CreateList
   return toList(row!);
 }
 
-function versionCondition(ifMatch: number[] | "any" | undefined): SQL | undefined {
-  if (ifMatch === undefined || ifMatch === "any") return undefined;
-  if (ifMatch.length === 0) return sql`false`;
-  return inArray(lists.version, ifMatch);
-}
-
 const stale = () =>
   new AppError("precondition_failed", "The list changed since you loaded it; reload it and try again");
 
@@ -118,7 +113,7 @@ export async function updateList(
   userId: string,
   id: string,
   input: UpdateList,
-  ifMatch?: number[] | "any",
+  ifMatch?: IfMatch,
 ): Promise<List> {
   if (!isUuid(id)) throw notFound();
   const changes = {
@@ -135,7 +130,7 @@ export async function updateList(
     db
       .update(lists)
       .set({ ...changes, updatedAt: new Date(), version: sql`${lists.version} + 1` })
-      .where(and(eq(lists.userId, userId), eq(lists.id, id), versionCondition(ifMatch)))
+      .where(and(eq(lists.userId, userId), eq(lists.id, id), versionCondition(lists.version, ifMatch)))
       .returning(),
   );
   if (!row) {
@@ -145,7 +140,7 @@ export async function updateList(
   return toList(row);
 }
 
-const versionMismatch = (ifMatch: number[] | "any" | undefined, version: number) =>
+const versionMismatch = (ifMatch: IfMatch, version: number) =>
   ifMatch !== undefined && ifMatch !== "any" && !ifMatch.includes(version);
 
 /**
@@ -158,7 +153,7 @@ export async function deleteList(
   userId: string,
   id: string,
   query: DeleteListQuery,
-  ifMatch?: number[] | "any",
+  ifMatch?: IfMatch,
 ): Promise<void> {
   if (!isUuid(id)) throw notFound();
   await db.transaction(async (tx) => {

@@ -8,21 +8,14 @@ import {
   ListParams,
   UpdateList,
 } from "@taskvault/contract/lists";
-import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
-import { parseIfMatch } from "../todos/todos.ts";
+import { bearerSecurity } from "../../plugins/openapi.ts";
+import { IfMatchHeaders, parseIfMatch, withEtag } from "../versioning.ts";
 import { createList, deleteList, getList, listLists, updateList } from "./lists.ts";
 
 const tags = ["lists"];
-const security = [{ bearer: [] }];
-const IfMatchHeaders = z.object({ "if-match": z.string().max(1000).optional() });
+const security = bearerSecurity;
 const PALETTE = `\`color\` is one of ${ListColor.options.map((color) => `\`${color}\``).join(", ")}, or null.`;
-
-const withEtag = (reply: FastifyReply, list: List) => {
-  reply.header("etag", `"${list.version}"`);
-  return list;
-};
 
 export const listRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.auth;

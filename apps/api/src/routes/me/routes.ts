@@ -2,10 +2,11 @@
 import { ChangePassword, DeleteMe, UpdateMe, User } from "@taskvault/contract/auth";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { changePassword, deleteAccount, getMe, updateMe } from "../../auth/accounts.ts";
+import { bearerSecurity } from "../../plugins/openapi.ts";
 import { clientInfo } from "../client-info.ts";
 
 const tags = ["me"];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook("onRequest", app.authenticate);

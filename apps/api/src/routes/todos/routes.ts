@@ -14,10 +14,11 @@ import {
   UpdateTodo,
   UpdateTodoResult,
 } from "@taskvault/contract/todos";
-import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
+import { bearerSecurity } from "../../plugins/openapi.ts";
+import { IfMatchHeaders, parseIfMatch, withEtag } from "../versioning.ts";
 import { parseTodoText } from "./parse.ts";
 import {
   completeAll,
@@ -27,25 +28,18 @@ import {
   deleteTodo,
   getTodo,
   listTodos,
-  parseIfMatch,
   replaceTodo,
   updateTodo,
 } from "./todos.ts";
 
 const tags = ["todos"];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-const IfMatchHeaders = z.object({ "if-match": z.string().max(1000).optional() });
 const CreateHeaders = z.object({ "idempotency-key": z.string().optional() });
 
 const hasQueryParameter = (url: string, name: string) =>
   new URLSearchParams(url.slice(url.indexOf("?") + 1 || url.length)).has(name);
-
-const withEtag = (reply: FastifyReply, todo: Todo) => {
-  reply.header("etag", `"${todo.version}"`);
-  return todo;
-};
 
 export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.auth;

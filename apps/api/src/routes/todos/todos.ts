@@ -11,12 +11,13 @@ import type {
   UpdateTodo,
   UpdateTodoResult,
 } from "@taskvault/contract/todos";
-import { and, arrayContains, eq, gte, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, eq, gte, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../../db/client.ts";
 import { idempotencyKeys, todos, users } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { isUuid } from "../../ids.ts";
+import { type IfMatch, versionCondition } from "../versioning.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
 import { asPlacementError, checkPlacement } from "./placement.ts";
 import { nextInstance } from "./recurrence.ts";
@@ -343,19 +344,6 @@ export async function createTodoOnce(
   });
 }
 
-/** `If-Match` values: `*`, or one or more quoted versions (weak or strong). */
-export function parseIfMatch(header: string | undefined): number[] | "any" | undefined {
-  if (header === undefined) return undefined;
-  if (header.trim() === "*") return "any";
-  return [...header.matchAll(/(?:W\/)?"(\d{1,9})"/g)].map((match) => Number(match[1]));
-}
-
-function versionCondition(ifMatch: number[] | "any" | undefined): SQL | undefined {
-  if (ifMatch === undefined || ifMatch === "any") return undefined;
-  if (ifMatch.length === 0) return sql`false`;
-  return inArray(todos.version, ifMatch);
-}
-
 /** Nothing matched: a missing (or foreign) todo is 404, a stale If-Match 412. */
 async function explainMiss(db: Executor, userId: string, id: string): Promise<never> {
   const [exists] = await db
@@ -371,7 +359,7 @@ export async function updateTodo(
   userId: string,
   id: string,
   input: UpdateTodo,
-  ifMatch?: number[] | "any",
+  ifMatch?: IfMatch,
 ): Promise<UpdateTodoResult> {
   if (!isUuid(id)) throw notFound();
   // Completing may create the next instance of a recurring todo: that happens in one transaction.
@@ -384,7 +372,7 @@ async function writeTodo(
   userId: string,
   id: string,
   input: UpdateTodo,
-  ifMatch?: number[] | "any",
+  ifMatch?: IfMatch,
 ): Promise<UpdateTodoResult> {
   const now = new Date();
   await checkPlacement(db, userId, input, id);
@@ -399,7 +387,7 @@ async function writeTodo(
   const [row] = await db
     .update(todos)
     .set({ ...changes, updatedAt: now, version: sql`${todos.version} + 1` })
-    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(ifMatch)))
+    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(todos.version, ifMatch)))
     .returning()
     .catch((error) => {
       throw asPlacementError(error);
@@ -476,7 +464,7 @@ export function replaceTodo(
   userId: string,
   id: string,
   input: ReplaceTodo,
-  ifMatch?: number[] | "any",
+  ifMatch?: IfMatch,
 ): Promise<UpdateTodoResult> {
   return updateTodo(
     db,
@@ -501,11 +489,11 @@ export function replaceTodo(
   );
 }
 
-export async function deleteTodo(db: Database, userId: string, id: string, ifMatch?: number[] | "any") {
+export async function deleteTodo(db: Database, userId: string, id: string, ifMatch?: IfMatch) {
   if (!isUuid(id)) throw notFound();
   const deleted = await db
     .delete(todos)
-    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(ifMatch)))
+    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(todos.version, ifMatch)))
     .returning({ id: todos.id });
   if (deleted.length === 0) await explainMiss(db, userId, id);
 }

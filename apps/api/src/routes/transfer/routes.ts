@@ -2,11 +2,12 @@
 import { ExportDocument, IMPORT_BODY_LIMIT, ImportResult } from "@taskvault/contract/import-export";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { bearerSecurity } from "../../plugins/openapi.ts";
 import { exportData } from "./export.ts";
 import { importData } from "./import.ts";
 
 const tags = ["import/export"];
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 
 // Checked in full by the import itself, which reports every problem by field path (todos.3.title).
 const ImportBody = z

@@ -1,0 +1,31 @@
+import { inArray, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+
+/**
+ * Optimistic concurrency shared by every versioned resource (todos, lists): the ETag is the
+ * row's `version`, and `If-Match` turns a write into "only if it is still that version".
+ */
+export type IfMatch = number[] | "any" | undefined;
+
+export const IfMatchHeaders = z.object({ "if-match": z.string().max(1000).optional() });
+
+/** `If-Match` values: `*`, or one or more quoted versions (weak or strong). */
+export function parseIfMatch(header: string | undefined): IfMatch {
+  if (header === undefined) return undefined;
+  if (header.trim() === "*") return "any";
+  return [...header.matchAll(/(?:W\/)?"(\d{1,9})"/g)].map((match) => Number(match[1]));
+}
+
+/** The WHERE condition for a version column; none when the client sent no If-Match (or `*`). */
+export function versionCondition(column: PgColumn, ifMatch: IfMatch): SQL | undefined {
+  if (ifMatch === undefined || ifMatch === "any") return undefined;
+  if (ifMatch.length === 0) return sql`false`;
+  return inArray(column, ifMatch);
+}
+
+export function withEtag<T extends { version: number }>(reply: FastifyReply, resource: T): T {
+  reply.header("etag", `"${resource.version}"`);
+  return resource;
+}
