@@ -22,6 +22,7 @@ export function readConfig(env = process.env) {
   const bracket = (name) => (name.includes(":") && !name.startsWith("[") ? `[${name}]` : name);
   return {
     host,
+    apiHost,
     port,
     apiPort,
     apiUrl,
@@ -29,6 +30,26 @@ export function readConfig(env = process.env) {
     webCheckUrl: `http://${bracket(apiHost)}:${port}/signin`,
     publicUrl: `http://${bracket(publicHost)}:${port}`,
   };
+}
+
+/**
+ * TRUST_PROXY for the API: the user's proxies plus loopback, because the web server, which reaches
+ * the API on loopback, is the API's proxy and forwards each browser's address in X-Forwarded-For
+ * (docs/decisions/012-client-address.md). The web server itself keeps the user's TRUST_PROXY.
+ */
+export function apiTrustProxy(env = process.env, apiHost = "127.0.0.1") {
+  const entries = (env.TRUST_PROXY ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  // Bound to one specific address, the web server reaches the API from that address instead.
+  const own = LOCAL_HOSTS.has(apiHost) ? [] : [apiHost.replace(/^\[|\]$/g, "")];
+  return [...new Set([...entries, "127.0.0.1", "::1", ...own])].join(",");
+}
+
+/** The production web server: Next.js behind apps/web/server.mjs, which sets the client address. */
+export function webServer() {
+  return `${webDir}server.mjs`;
 }
 
 export function nextBin() {

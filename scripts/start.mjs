@@ -4,7 +4,16 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { nextBin, readConfig, root, startChild, superviseChildren, waitUntilReady, webDir } from "./processes.mjs";
+import {
+  apiTrustProxy,
+  readConfig,
+  root,
+  startChild,
+  superviseChildren,
+  waitUntilReady,
+  webDir,
+  webServer,
+} from "./processes.mjs";
 
 const config = readConfig();
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -28,11 +37,23 @@ buildIfMissing("web app", "apps/web/.next/BUILD_ID", ["run", "build", "-w", "@ta
 
 const api = startChild("api", process.execPath, [join(root, "apps/api/dist/server.js")], {
   cwd: root,
-  env: { ...process.env, API_PORT: config.apiPort, HOST: config.host },
+  env: {
+    ...process.env,
+    API_PORT: config.apiPort,
+    HOST: config.host,
+    TRUST_PROXY: apiTrustProxy(process.env, config.apiHost),
+  },
 });
-const web = startChild("web", process.execPath, [nextBin(), "start", "-p", config.port, "-H", config.host], {
+const web = startChild("web", process.execPath, [webServer()], {
   cwd: webDir,
-  env: { ...process.env, API_URL: config.apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  env: {
+    ...process.env,
+    PORT: config.port,
+    HOST: config.host,
+    API_URL: config.apiUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+  },
 });
 const stop = superviseChildren([api, web]);
 

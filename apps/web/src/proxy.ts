@@ -9,6 +9,7 @@ import {
 } from "@/features/auth/cookies.server.ts";
 import { refreshSession } from "@/features/auth/refresh.server.ts";
 import { shouldRefresh } from "@/features/auth/token-expiry.server.ts";
+import { clientOf } from "@/lib/client-address.server.ts";
 import { pageContentSecurityPolicy } from "@/lib/csp.ts";
 import { env } from "@/lib/env.server.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
@@ -37,7 +38,7 @@ export async function proxy(request: NextRequest) {
   let cookiesToWrite: CookieSpec[] = [];
 
   if (tokens.refreshToken && shouldRefresh(tokens.accessToken)) {
-    const result = await refreshSession(tokens.refreshToken, request.headers.get("user-agent"));
+    const result = await refreshSession(tokens.refreshToken, clientOf(request.headers));
     if (result.kind === "refreshed") {
       cookiesToWrite = sessionCookies(result.session, secure);
       // Let this very request's pages and routes read the new tokens, not only the next one.

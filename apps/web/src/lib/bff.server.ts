@@ -12,6 +12,7 @@ import {
 import { refreshSession } from "@/features/auth/refresh.server.ts";
 import { shouldRefresh } from "@/features/auth/token-expiry.server.ts";
 import { callApi } from "./api.server.ts";
+import { clientAddressOf, clientOf } from "./client-address.server.ts";
 import { problemResponse } from "./problem.ts";
 import { refuseForeignOrigin } from "./same-origin.server.ts";
 
@@ -69,6 +70,7 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
       accessToken,
       body,
       headers,
+      clientAddress: clientAddressOf(request.headers),
       ...(options.isStream ? { signal: request.signal } : {}),
     });
 
@@ -85,7 +87,7 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
       response = null;
     }
     if (response === null && tokens.refreshToken) {
-      const refreshed = await refreshSession(tokens.refreshToken, request.headers.get("user-agent"));
+      const refreshed = await refreshSession(tokens.refreshToken, clientOf(request.headers));
       if (refreshed.kind === "refreshed") {
         cookies = sessionCookies(refreshed.session, secure);
         response = await send(refreshed.session.accessToken);

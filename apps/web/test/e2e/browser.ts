@@ -83,3 +83,16 @@ export async function eventually(check: () => Promise<boolean>, timeout = 10_000
 export async function countOf(locator: Locator): Promise<number> {
   return locator.count();
 }
+
+/** A second device (its own cookies) signs in as an existing user and lands on their todos. */
+export async function signInAs(browser: Browser, email: string): Promise<SignedIn> {
+  const context = await browser.newContext({ baseURL: webUrl() });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(webUrl("/"));
+  await page.getByLabel("New todo").waitFor();
+  return { context, page, email };
+}

@@ -8,6 +8,7 @@ import { hasStack, stack, uniqueEmail } from "./browser.ts";
 describe.skipIf(!hasStack)("refreshing a session on the web server", () => {
   let refreshSession: typeof import("@/features/auth/refresh.server.ts").refreshSession;
   const previousApiUrl = process.env.API_URL;
+  const vitestClient = { userAgent: "vitest", address: null };
 
   beforeAll(async () => {
     process.env.API_URL = stack?.apiUrl;
@@ -29,7 +30,9 @@ describe.skipIf(!hasStack)("refreshing a session on the web server", () => {
 
   test("twenty concurrent refreshes of one session rotate it once and share the result", async () => {
     const session = await signUpAtApi();
-    const results = await Promise.all(Array.from({ length: 20 }, () => refreshSession(session.refreshToken, "vitest")));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => refreshSession(session.refreshToken, vitestClient)),
+    );
     const kinds = new Set(results.map((result) => result.kind));
     expect([...kinds]).toEqual(["refreshed"]);
     const tokens = new Set(results.map((result) => (result.kind === "refreshed" ? result.session.refreshToken : null)));
@@ -37,11 +40,11 @@ describe.skipIf(!hasStack)("refreshing a session on the web server", () => {
 
     // The rotated token works, so the old one was not spent twice (which would revoke the session).
     const [rotated] = [...tokens] as [string];
-    const next = await refreshSession(rotated, "vitest");
+    const next = await refreshSession(rotated, vitestClient);
     expect(next.kind).toBe("refreshed");
   });
 
   test("an unknown refresh token is rejected, not retried forever", async () => {
-    expect((await refreshSession("tvr_unknown", "vitest")).kind).toBe("rejected");
+    expect((await refreshSession("tvr_unknown", vitestClient)).kind).toBe("rejected");
   });
 });

@@ -79,7 +79,26 @@ async function waitFor(url: string, child: ChildProcess, label: string, timeoutM
 
 export type Stack = { webUrl: string; apiUrl: string; accessTtl: number; stop(): Promise<void> };
 
-export async function startStack({ accessTtl }: { accessTtl: number }): Promise<Stack> {
+export type StackOptions = {
+  accessTtl: number;
+  /** The API's auth throttles (off by default, so the suite's many sign-ins never wait). */
+  rateLimit?: boolean;
+  /** More environment for the API (e.g. lower throttle limits). */
+  apiEnv?: Record<string, string>;
+  /** TRUST_PROXY of the web server: proxies in front of it whose X-Forwarded-For it believes. */
+  webTrustProxy?: string;
+};
+
+/**
+ * Runs the API and the web app the way `npm start` does: the web app through server.mjs, which
+ * sets the client address, and the API trusting loopback (the web server) as its proxy.
+ */
+export async function startStack({
+  accessTtl,
+  rateLimit = false,
+  apiEnv = {},
+  webTrustProxy,
+}: StackOptions): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-e2e-"));
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -96,8 +115,10 @@ export async function startStack({ accessTtl }: { accessTtl: number }): Promise<
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       AUTH_ACCESS_TTL: String(accessTtl),
-      AUTH_RATE_LIMIT: "off",
+      AUTH_RATE_LIMIT: rateLimit ? "on" : "off",
+      TRUST_PROXY: "127.0.0.1,::1",
       NODE_ENV: "test",
+      ...apiEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -105,15 +126,21 @@ export async function startStack({ accessTtl }: { accessTtl: number }): Promise<
   api.stdout?.on("data", log("api"));
   api.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[api] ${chunk}`));
 
-  const web = spawn(
-    process.execPath,
-    [join(repoRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(webPort), "-H", "127.0.0.1"],
-    {
-      cwd: webRoot,
-      env: { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const webEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(webPort),
+    HOST: "127.0.0.1",
+    API_URL: apiUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+  };
+  delete webEnv.TRUST_PROXY;
+  if (webTrustProxy) webEnv.TRUST_PROXY = webTrustProxy;
+  const web = spawn(process.execPath, [join(webRoot, "server.mjs")], {
+    cwd: webRoot,
+    env: webEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(web);
   web.stdout?.on("data", log("web"));
   web.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[web] ${chunk}`));

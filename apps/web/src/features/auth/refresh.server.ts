@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Session } from "@taskvault/contract/auth";
 import { callApi } from "@/lib/api.server.ts";
+import type { ClientInfo } from "@/lib/client-address.server.ts";
 import { createSingleFlight } from "@/lib/single-flight.ts";
 
 export type RefreshResult =
@@ -24,23 +25,25 @@ const globalStore = globalThis as typeof globalThis & { [FLIGHTS_KEY]?: Flights 
 globalStore[FLIGHTS_KEY] ??= createSingleFlight<RefreshResult>({ keepMs: 8_000 });
 const flights: Flights = globalStore[FLIGHTS_KEY]!;
 
-export function refreshSession(refreshToken: string, userAgent: string | null): Promise<RefreshResult> {
+/** `client` is the browser the refresh is for: its address picks the API's refresh throttle bucket. */
+export function refreshSession(refreshToken: string, client: ClientInfo): Promise<RefreshResult> {
   // Keyed by a hash so the map never holds a usable token as a key.
   const key = createHash("sha256").update(refreshToken).digest("base64url");
   return flights.run(
     key,
-    () => requestRefresh(refreshToken, userAgent),
+    () => requestRefresh(refreshToken, client),
     (result) => result.kind === "refreshed",
   );
 }
 
-async function requestRefresh(refreshToken: string, userAgent: string | null): Promise<RefreshResult> {
+async function requestRefresh(refreshToken: string, client: ClientInfo): Promise<RefreshResult> {
   let response: Response;
   try {
     response = await callApi("/api/v1/auth/refresh", {
       method: "POST",
       body: JSON.stringify({ refreshToken }),
-      headers: { "user-agent": userAgent },
+      headers: { "user-agent": client.userAgent },
+      clientAddress: client.address,
     });
   } catch {
     return { kind: "unavailable" };

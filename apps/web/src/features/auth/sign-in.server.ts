@@ -4,6 +4,7 @@ import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { callApi } from "@/lib/api.server.ts";
 import { relayResponse } from "@/lib/bff.server.ts";
+import { clientAddressOf } from "@/lib/client-address.server.ts";
 import { problemResponse } from "@/lib/problem.ts";
 import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
 import { isSecureRequest, sessionCookies, writeCookies } from "./cookies.server.ts";
@@ -26,6 +27,7 @@ export async function startSession(request: NextRequest, apiPath: "/api/v1/auth/
       method: "POST",
       body,
       headers: { "content-type": request.headers.get("content-type"), "user-agent": request.headers.get("user-agent") },
+      clientAddress: clientAddressOf(request.headers),
     });
   } catch {
     return problemResponse(503, "service_unavailable", "Service Unavailable", "The Taskvault API cannot be reached.");

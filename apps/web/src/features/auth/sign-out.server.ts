@@ -2,6 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { callApi } from "@/lib/api.server.ts";
+import { clientOf } from "@/lib/client-address.server.ts";
 import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
 import { clearedSessionCookies, isSecureRequest, readSessionTokens, writeCookies } from "./cookies.server.ts";
 import { refreshSession } from "./refresh.server.ts";
@@ -15,15 +16,18 @@ export async function endSession(request: NextRequest, apiPath: "/api/v1/auth/si
   if (refused) return refused;
   const secure = isSecureRequest(request.nextUrl, request.headers);
   const { accessToken, refreshToken } = readSessionTokens(request.cookies, secure);
+  const client = clientOf(request.headers);
   try {
     let token = accessToken;
-    let response = token ? await callApi(apiPath, { method: "POST", accessToken: token }) : null;
+    let response = token
+      ? await callApi(apiPath, { method: "POST", accessToken: token, clientAddress: client.address })
+      : null;
     if ((response === null || response.status === 401) && refreshToken) {
       // The access token lapsed: refresh once so the API can still revoke the session server-side.
-      const refreshed = await refreshSession(refreshToken, request.headers.get("user-agent"));
+      const refreshed = await refreshSession(refreshToken, client);
       if (refreshed.kind === "refreshed") {
         token = refreshed.session.accessToken;
-        response = await callApi(apiPath, { method: "POST", accessToken: token });
+        response = await callApi(apiPath, { method: "POST", accessToken: token, clientAddress: client.address });
       }
     }
     await response?.body?.cancel();

@@ -183,7 +183,7 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
     };
   }, [show]);
 
-  useLiveChanges({
+  const liveStatus = useLiveChanges({
     upserted(incoming) {
       // A todo with calls in flight is settled by those calls; applying the echo of our own
       // first call would briefly undo the optimistic state of the next.
@@ -207,6 +207,13 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
     deleted(id) {
       confirmedRef.current.delete(id);
       setTodos((current) => current.filter((todo) => todo.id !== id));
+    },
+    reloaded(fresh) {
+      for (const todo of fresh) {
+        const known = confirmedRef.current.get(todo.id);
+        if (!known || known.version <= todo.version) confirmedRef.current.set(todo.id, todo);
+      }
+      setTodos((current) => mergeReloaded(current, fresh, queues.current));
     },
   });
 
@@ -293,6 +300,11 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       </form>
 
       <ViewControls view={view} />
+      {liveStatus === "reconnecting" ? (
+        <p role="status" className="mt-2 text-center text-xs text-slate-500 dark:text-slate-400">
+          Reconnecting…
+        </p>
+      ) : null}
 
       <section aria-label="Todo list" className="card mt-3 overflow-hidden">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 sm:px-4 dark:border-slate-800">
@@ -428,6 +440,27 @@ function EmptyState({ view, hasTodos }: { view: TodoView; hasTodos: boolean }) {
   else if (hasTodos && view.status === "active") message = "All done. Nothing active left!";
   else if (hasTodos && view.status === "completed") message = "No completed todos yet.";
   return <p className="px-4 py-10 text-center text-slate-600 dark:text-slate-400">{message}</p>;
+}
+
+/**
+ * The whole list after a gap, merged so nothing the user is doing right now flickers: todos with
+ * calls in flight keep their optimistic state (and stay gone if being deleted), a newer version
+ * already on screen wins, and placeholders of todos still being created stay until created.
+ */
+function mergeReloaded(current: Todo[], fresh: Todo[], pending: Map<string, unknown>): Todo[] {
+  const shown = new Map(current.map((todo) => [todo.id, todo]));
+  const merged: Todo[] = [];
+  for (const todo of fresh) {
+    const mine = shown.get(todo.id);
+    if (pending.has(todo.id)) {
+      if (mine) merged.push(mine);
+      continue;
+    }
+    merged.push(mine && mine.version > todo.version ? mine : todo);
+  }
+  const arrived = new Set(fresh.filter((todo) => !shown.has(todo.id)).map((todo) => todo.title));
+  const placeholders = current.filter((todo) => todo.id.startsWith("temp-") && !arrived.has(todo.title));
+  return [...merged, ...placeholders];
 }
 
 function applyChanges(todo: Todo, changes: UpdateTodo): Todo {

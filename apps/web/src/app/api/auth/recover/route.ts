@@ -8,6 +8,7 @@ import {
   writeCookies,
 } from "@/features/auth/cookies.server.ts";
 import { refreshSession } from "@/features/auth/refresh.server.ts";
+import { clientOf } from "@/lib/client-address.server.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
 
 /**
@@ -23,7 +24,7 @@ export async function GET(request: NextRequest) {
   const { refreshToken } = readSessionTokens(request.cookies, secure);
 
   if (refreshToken && !request.cookies.has(RECOVERY_MARKER)) {
-    const result = await refreshSession(refreshToken, request.headers.get("user-agent"));
+    const result = await refreshSession(refreshToken, clientOf(request.headers));
     if (result.kind === "refreshed") {
       const response = NextResponse.redirect(new URL(next, request.url), 303);
       writeCookies(response.cookies, sessionCookies(result.session, secure));
