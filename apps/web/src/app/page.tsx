@@ -1,4 +1,5 @@
 import { User } from "@taskvault/contract/auth";
+import { ListCollection } from "@taskvault/contract/lists";
 import type { Metadata } from "next";
 import { AppShell } from "@/components/app-shell.tsx";
 import { loadFromApi } from "@/features/auth/session.server.ts";
@@ -9,11 +10,15 @@ export const metadata: Metadata = { title: "Todos" };
 
 /** `/` – the user's todos, rendered on the server so the first paint already shows them. */
 export default async function TodosPage() {
-  const [user, todos] = await Promise.all([loadFromApi("/api/v1/me", User, "/"), loadTodos("/")]);
+  const [user, todos, lists] = await Promise.all([
+    loadFromApi("/api/v1/me", User, "/"),
+    loadTodos("/"),
+    loadFromApi("/api/v1/lists", ListCollection, "/"),
+  ]);
   return (
     <AppShell user={user} current="todos">
       <h1 className="sr-only">Your todos</h1>
-      <TodoApp initialTodos={todos} />
+      <TodoApp initialTodos={todos} initialLists={lists.items} />
     </AppShell>
   );
 }

@@ -24,11 +24,12 @@ export type BffRequest = {
   headers?: Record<string, string>;
   /** Auth forms handle their own 401 (wrong password); everything else means the session ended. */
   redirectOnUnauthorized?: boolean;
+  signal?: AbortSignal;
 };
 
 export async function bff<T>(
   path: string,
-  { method = "GET", body, headers = {}, redirectOnUnauthorized = true }: BffRequest = {},
+  { method = "GET", body, headers = {}, redirectOnUnauthorized = true, signal }: BffRequest = {},
 ) {
   let response: Response;
   try {
@@ -38,6 +39,7 @@ export async function bff<T>(
       body: body === undefined ? null : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
+      signal: signal ?? null,
     });
   } catch {
     throw new BffError(0, { title: "Network error", detail: "Could not reach Taskvault. Check your connection." });

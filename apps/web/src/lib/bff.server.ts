@@ -39,6 +39,8 @@ export type ForwardOptions = {
   onSuccess?: (response: NextResponse, secure: boolean) => void;
   /** Relay the body as it arrives (server-sent events) instead of reading it whole. */
   isStream?: boolean;
+  /** Largest request body accepted, in bytes (default 64 KB). */
+  bodyLimit?: number;
 };
 
 export async function forwardToApi(request: NextRequest, apiPath: string, options: ForwardOptions = {}) {
@@ -52,11 +54,12 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
 
   let body: string | null = null;
   if (request.method !== "GET" && request.method !== "HEAD") {
+    const limit = options.bodyLimit ?? BODY_LIMIT;
     const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > BODY_LIMIT)
+    if (declared > limit)
       return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
     body = await request.text();
-    if (Buffer.byteLength(body) > BODY_LIMIT) {
+    if (Buffer.byteLength(body) > limit) {
       return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
     }
     if (body === "") body = null;

@@ -2,6 +2,7 @@ import { SessionList, User } from "@taskvault/contract/auth";
 import type { Metadata } from "next";
 import { AppShell } from "@/components/app-shell.tsx";
 import { loadFromApi } from "@/features/auth/session.server.ts";
+import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
 import { PasswordForm } from "@/features/settings/password-form.tsx";
 import { ProfileForm } from "@/features/settings/profile-form.tsx";
@@ -9,7 +10,7 @@ import { SessionsPanel } from "@/features/settings/sessions-panel.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** `/settings` – profile, password, sessions (devices), sign out everywhere, delete account. */
+/** `/settings` – profile, password, sessions (devices), sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
   const [user, sessions] = await Promise.all([
     loadFromApi("/api/v1/me", User, "/settings"),
@@ -22,6 +23,7 @@ export default async function SettingsPage() {
         <ProfileForm user={user} />
         <PasswordForm email={user.email} />
         <SessionsPanel initialSessions={sessions} />
+        <DataTransfer />
         <DeleteAccountForm email={user.email} />
       </div>
     </AppShell>

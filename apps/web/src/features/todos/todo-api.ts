@@ -1,4 +1,4 @@
-import type { CreateTodo, Todo, TodoPage, UpdateTodo } from "@taskvault/contract/todos";
+import type { CreateTodo, ParsedTodo, Todo, TodoPage, UpdateTodo } from "@taskvault/contract/todos";
 import { bff } from "@/lib/bff-client.ts";
 
 /** Browser-side calls to the BFF's todo routes. */
@@ -50,4 +50,11 @@ export async function fetchAllTodos(): Promise<Todo[]> {
     if (!cursor) break;
   }
   return items;
+}
+
+/** What a quick-add line means (`#List @tag !high tomorrow 5pm every week`); creates nothing. */
+export async function parseQuickAdd(text: string, signal?: AbortSignal): Promise<ParsedTodo> {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const { data } = await bff<ParsedTodo>("/api/todos/parse", { method: "POST", body: { text, tz }, signal });
+  return data;
 }

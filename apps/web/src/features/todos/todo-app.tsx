@@ -1,14 +1,24 @@
 "use client";
 
-import type { Todo, UpdateTodo } from "@taskvault/contract/todos";
+import type { List } from "@taskvault/contract/lists";
+import type { CreateTodo, ParsedTodo, Todo, UpdateTodo } from "@taskvault/contract/todos";
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ToastRegion, useToasts } from "@/components/toasts.tsx";
 import { BffError } from "@/lib/bff-client.ts";
+import * as listApi from "../lists/list-api.ts";
+import { ListsContext } from "../lists/lists-context.ts";
+import { type ListActions, ListsSidebar } from "../lists/lists-sidebar.tsx";
+import { chipsOf } from "./quick-add.ts";
+import { ReminderBell } from "./reminder-bell.tsx";
+import { groupSubtasks, SubtasksContext } from "./subtasks-context.ts";
 import * as api from "./todo-api.ts";
 import { type TodoActions, TodoItem } from "./todo-item.tsx";
 import {
+  activeCountsByList,
   countActive,
+  DATE_VIEWS,
+  endOfToday,
   parseView,
   positionNextTo,
   SORTS,
@@ -18,6 +28,7 @@ import {
   visibleTodos,
 } from "./todo-view.ts";
 import { useLiveChanges } from "./use-live-changes.ts";
+import { useReminders } from "./use-reminders.ts";
 
 /**
  * The interactive todo list. It starts from the server-rendered todos and changes them
@@ -25,9 +36,12 @@ import { useLiveChanges } from "./use-live-changes.ts";
  * back with a message. Calls for one todo run one after another, each with the version the
  * previous one returned, so quick toggles never trip over their own If-Match.
  */
-export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
+export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; initialLists: List[] }) {
   const view = parseView(useSearchParams());
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const [todos, setTodos] = useState(initialTodos);
+  const [lists, setLists] = useState(initialLists);
   const [editingId, setEditingId] = useState<string | null>(null);
   const { toasts, show, dismiss } = useToasts();
   const todosRef = useRef(todos);
@@ -36,6 +50,45 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
   // Server truth per todo: what the last successful call returned (its version feeds If-Match).
   const confirmedRef = useRef(new Map<string, Todo>());
   const newTodoInput = useRef<HTMLInputElement>(null);
+  const listsRef = useRef(lists);
+  listsRef.current = lists;
+  // Quick add: what the API understood of the text being typed, and whether to keep it literal.
+  const [understood, setUnderstood] = useState<{ text: string; parsed: ParsedTodo } | null>(null);
+  const understoodRef = useRef(understood);
+  understoodRef.current = understood;
+  const [isLiteral, setIsLiteral] = useState(false);
+  const parseTimer = useRef<number | undefined>(undefined);
+  const parseAbort = useRef<AbortController | null>(null);
+
+  function scheduleParse(text: string) {
+    window.clearTimeout(parseTimer.current);
+    parseAbort.current?.abort();
+    const trimmed = text.trim();
+    if (!trimmed) return setUnderstood(null);
+    parseTimer.current = window.setTimeout(() => {
+      const controller = new AbortController();
+      parseAbort.current = controller;
+      api.parseQuickAdd(trimmed, controller.signal).then(
+        (parsed) => {
+          if (!controller.signal.aborted) setUnderstood({ text: trimmed, parsed });
+        },
+        () => undefined,
+      );
+    }, 200);
+  }
+
+  /** The list a `#Name` means: an existing one (any case), else a new one made on the spot. */
+  async function resolveListName(name: string): Promise<string | null> {
+    const known = listsRef.current.find((list) => list.name.toLocaleLowerCase() === name.toLocaleLowerCase());
+    if (known) return known.id;
+    try {
+      const created = await listApi.createList(name);
+      setLists((current) => upsertList(current, created));
+      return created.id;
+    } catch {
+      return null;
+    }
+  }
 
   const actions = useMemo<TodoActions>(() => {
     const find = (id: string) => todosRef.current.find((todo) => todo.id === id);
@@ -169,7 +222,12 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       update,
       remove,
       move(id, direction) {
-        const ordered = visibleTodos(todosRef.current, { status: "all", q: "", sort: "position" });
+        const ordered = visibleTodos(todosRef.current, {
+          status: "all",
+          q: "",
+          sort: "position",
+          list: viewRef.current.list,
+        });
         const index = ordered.findIndex((todo) => todo.id === id);
         const anchor = ordered[direction === "up" ? index - 1 : index + 1];
         if (index === -1 || !anchor) return;
@@ -177,12 +235,22 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
         const title = ordered[index]?.title ?? "";
         show({ tone: "info", message: `Moved “${title}” ${direction}.` });
       },
+      async addSubtask(parent, title) {
+        try {
+          const created = await api.createTodo({ title, parentId: parent.id, listId: parent.listId });
+          confirmed.set(created.id, created);
+          setTodos((current) => (current.some((todo) => todo.id === created.id) ? current : [...current, created]));
+        } catch (error) {
+          show({ tone: "error", message: `Could not add “${title}”: ${messageOf(error)}` });
+        }
+      },
       drop(movingId, anchorId, side) {
         reposition(movingId, positionNextTo(todosRef.current, movingId, anchorId, side));
       },
     };
   }, [show]);
 
+  const reminders = useReminders(todos, show);
   const liveStatus = useLiveChanges({
     upserted(incoming) {
       // A todo with calls in flight is settled by those calls; applying the echo of our own
@@ -208,6 +276,12 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       confirmedRef.current.delete(id);
       setTodos((current) => current.filter((todo) => todo.id !== id));
     },
+    listUpserted(list) {
+      setLists((current) => upsertList(current, list));
+    },
+    listDeleted(id) {
+      setLists((current) => current.filter((list) => list.id !== id));
+    },
     reloaded(fresh) {
       for (const todo of fresh) {
         const known = confirmedRef.current.get(todo.id);
@@ -220,10 +294,34 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
   async function addTodo(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const input = newTodoInput.current;
-    const title = input?.value.trim() ?? "";
-    if (!input || !title) return;
+    const text = input?.value.trim() ?? "";
+    if (!input || !text) return;
     input.value = "";
     input.focus();
+    const keepLiteral = isLiteral;
+    window.clearTimeout(parseTimer.current);
+    parseAbort.current?.abort();
+    setUnderstood(null);
+    setIsLiteral(false);
+    // What the text means (already parsed while typing, or now); literal on request or on failure.
+    let meaning: ParsedTodo | null = null;
+    if (!keepLiteral) {
+      const known = understoodRef.current;
+      meaning = known?.text === text ? known.parsed : await api.parseQuickAdd(text).catch(() => null);
+      if (meaning && !meaning.title.trim()) meaning = null;
+    }
+    const title = meaning?.title.trim() ?? text;
+    const isDateView = DATE_VIEWS.has(view.list);
+    let listId = view.list === "all" || view.list === "inbox" || isDateView ? null : view.list;
+    if (meaning?.listName) listId = (await resolveListName(meaning.listName)) ?? listId;
+    const fields: Omit<CreateTodo, "title"> = {};
+    if (listId) fields.listId = listId;
+    if (meaning?.dueAt) fields.dueAt = meaning.dueAt;
+    // Added in Today without a date of its own: due today, so it stays in view.
+    else if (view.list === "today") fields.dueAt = new Date(endOfToday() - 999).toISOString();
+    if (meaning?.recurrence) fields.recurrence = meaning.recurrence;
+    if (meaning?.tags.length) fields.tags = meaning.tags;
+    if (meaning && meaning.priority !== "none") fields.priority = meaning.priority;
     const now = new Date().toISOString();
     const lastPosition = todosRef.current.reduce((max, todo) => Math.max(max, todo.position), 0);
     const temp: Todo = {
@@ -239,16 +337,17 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       createdAt: now,
       updatedAt: now,
       version: 0,
-      listId: null,
+      listId: listId ?? null,
       parentId: null,
       recurrence: null,
       recurFrom: "due",
       remindAt: null,
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      ...fields,
     };
     setTodos((current) => [...current, temp]);
     try {
-      const created = await api.createTodo({ title: temp.title });
+      const created = await api.createTodo({ title: temp.title, ...fields });
       confirmedRef.current.set(created.id, created);
       setTodos((current) => {
         // The live stream may have delivered the new todo first: then only the placeholder goes.
@@ -258,7 +357,7 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
       });
     } catch (error) {
       setTodos((current) => current.filter((todo) => todo.id !== temp.id));
-      if (!input.value) input.value = title;
+      if (!input.value) input.value = text;
       show({ tone: "error", message: `Could not add “${title}”: ${messageOf(error)}` });
     }
   }
@@ -277,87 +376,185 @@ export function TodoApp({ initialTodos }: { initialTodos: Todo[] }) {
     }
   }
 
+  const listActions: ListActions = {
+    async create(name) {
+      const created = await listApi.createList(name);
+      setLists((current) => upsertList(current, created));
+    },
+    async rename(id, name) {
+      const renamed = await listApi.renameList(id, name);
+      setLists((current) => upsertList(current, renamed));
+    },
+    async remove(id, todosGo) {
+      await listApi.deleteList(id, todosGo);
+      setLists((current) => current.filter((list) => list.id !== id));
+      setTodos((current) =>
+        todosGo === "delete"
+          ? current.filter((todo) => todo.listId !== id)
+          : current.map((todo) => (todo.listId === id ? { ...todo, listId: null } : todo)),
+      );
+    },
+  };
+  const totalsByList = new Map<string, number>();
+  for (const todo of todos) if (todo.listId) totalsByList.set(todo.listId, (totalsByList.get(todo.listId) ?? 0) + 1);
+
   const shown = visibleTodos(todos, view);
-  const activeCount = countActive(todos);
-  const completedCount = todos.length - activeCount;
-  const canReorder = view.sort === "position";
+  const topLevel = todos.filter((todo) => todo.parentId === null);
+  const activeCount = countActive(topLevel);
+  const completedCount = topLevel.length - activeCount;
+  const subtasksByParent = groupSubtasks(todos);
+  const canReorder = view.sort === "position" && !DATE_VIEWS.has(view.list);
 
   return (
-    <>
-      <form onSubmit={addTodo} className="card flex items-center gap-2 p-2">
-        <input
-          ref={newTodoInput}
-          className="field border-0 bg-transparent text-lg focus-visible:outline-offset-0 dark:bg-transparent"
-          aria-label="New todo"
-          placeholder="What needs to be done?"
-          maxLength={200}
-          autoComplete="off"
-          enterKeyHint="done"
-        />
-        <button type="submit" className="btn-primary shrink-0">
-          Add
-        </button>
-      </form>
+    <ListsContext value={lists}>
+      <SubtasksContext value={subtasksByParent}>
+        <div className="md:flex md:gap-4">
+          <ListsSidebar
+            lists={lists}
+            counts={activeCountsByList(topLevel)}
+            totals={totalsByList}
+            view={view}
+            actions={listActions}
+          />
+          <div className="min-w-0 flex-1">
+            <form onSubmit={addTodo} className="card flex items-center gap-2 p-2">
+              <input
+                ref={newTodoInput}
+                className="field border-0 bg-transparent text-lg focus-visible:outline-offset-0 dark:bg-transparent"
+                aria-label="New todo"
+                placeholder="What needs to be done?"
+                maxLength={200}
+                autoComplete="off"
+                enterKeyHint="done"
+                aria-describedby="quick-add-understood"
+                onChange={(event) => scheduleParse(event.currentTarget.value)}
+              />
+              <button type="submit" className="btn-primary shrink-0">
+                Add
+              </button>
+              <ReminderBell fired={reminders.fired} clear={reminders.clear} />
+            </form>
+            <QuickAddUnderstood
+              chips={understood && !isLiteral ? chipsOf(understood.parsed) : []}
+              isLiteral={isLiteral}
+              canBeLiteral={understood !== null && chipsOf(understood.parsed).length > 0}
+              toggleLiteral={() => setIsLiteral((literal) => !literal)}
+            />
 
-      <ViewControls view={view} />
-      {liveStatus === "reconnecting" ? (
-        <p role="status" className="mt-2 text-center text-xs text-slate-500 dark:text-slate-400">
-          Reconnecting…
-        </p>
-      ) : null}
+            <ViewControls view={view} />
+            {liveStatus === "reconnecting" ? (
+              <p role="status" className="mt-2 text-center text-xs text-slate-500 dark:text-slate-400">
+                Reconnecting…
+              </p>
+            ) : null}
 
-      <section aria-label="Todo list" className="card mt-3 overflow-hidden">
-        <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 sm:px-4 dark:border-slate-800">
-          <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
-            {activeCount} {activeCount === 1 ? "item" : "items"} left
-          </p>
-          <div className="flex gap-1">
-            <button
-              type="button"
-              className="btn-ghost"
-              disabled={activeCount === 0}
-              onClick={() =>
-                void bulk(
-                  (todo) => (todo.completed ? todo : { ...todo, completed: true }),
-                  api.completeAll,
-                  "Could not complete all",
-                )
-              }
-            >
-              Mark all complete
-            </button>
-            <button
-              type="button"
-              className="btn-ghost"
-              disabled={completedCount === 0}
-              onClick={() =>
-                void bulk((todo) => (todo.completed ? null : todo), api.clearCompleted, "Could not clear completed")
-              }
-            >
-              Clear completed
-            </button>
+            <section aria-label="Todo list" className="card mt-3 overflow-hidden" data-live-status={liveStatus}>
+              <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 sm:px-4 dark:border-slate-800">
+                <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+                  {activeCount} {activeCount === 1 ? "item" : "items"} left
+                </p>
+                <div className="flex gap-1">
+                  <button
+                    type="button"
+                    className="btn-ghost"
+                    disabled={activeCount === 0}
+                    onClick={() =>
+                      void bulk(
+                        (todo) => (todo.completed ? todo : { ...todo, completed: true }),
+                        api.completeAll,
+                        "Could not complete all",
+                      )
+                    }
+                  >
+                    Mark all complete
+                  </button>
+                  <button
+                    type="button"
+                    className="btn-ghost"
+                    disabled={completedCount === 0}
+                    onClick={() =>
+                      void bulk(
+                        (todo) => (todo.completed ? null : todo),
+                        api.clearCompleted,
+                        "Could not clear completed",
+                      )
+                    }
+                  >
+                    Clear completed
+                  </button>
+                </div>
+              </div>
+              {shown.length > 0 ? (
+                <ul aria-label="Todos">
+                  {shown.map((todo) => (
+                    <TodoItem
+                      key={todo.id}
+                      todo={todo}
+                      actions={actions}
+                      canReorder={canReorder}
+                      isEditing={editingId === todo.id}
+                      setEditing={setEditingId}
+                    />
+                  ))}
+                </ul>
+              ) : (
+                <EmptyState view={view} hasTodos={todos.length > 0} />
+              )}
+            </section>
+            <ToastRegion toasts={toasts} dismiss={dismiss} />
           </div>
         </div>
-        {shown.length > 0 ? (
-          <ul aria-label="Todos">
-            {shown.map((todo) => (
-              <TodoItem
-                key={todo.id}
-                todo={todo}
-                actions={actions}
-                canReorder={canReorder}
-                isEditing={editingId === todo.id}
-                setEditing={setEditingId}
-              />
-            ))}
-          </ul>
-        ) : (
-          <EmptyState view={view} hasTodos={todos.length > 0} />
-        )}
-      </section>
-      <ToastRegion toasts={toasts} dismiss={dismiss} />
-    </>
+      </SubtasksContext>
+    </ListsContext>
   );
+}
+
+/**
+ * What the quick-add field understood, as chips, with a switch to keep the text as typed. The
+ * chips are the input's description, so a screen reader hears them too.
+ */
+function QuickAddUnderstood({
+  chips,
+  isLiteral,
+  canBeLiteral,
+  toggleLiteral,
+}: {
+  chips: ReturnType<typeof chipsOf>;
+  isLiteral: boolean;
+  canBeLiteral: boolean;
+  toggleLiteral(): void;
+}) {
+  return (
+    <div className="mt-1 flex min-h-0 flex-wrap items-center gap-1 px-1">
+      <ul id="quick-add-understood" aria-label="Understood" className="flex flex-wrap gap-1">
+        {chips.map((chip) => (
+          <li
+            key={`${chip.kind}-${chip.label}`}
+            className="rounded-full bg-brand-50 px-2 py-0.5 text-xs text-brand-600 dark:bg-slate-800 dark:text-slate-100"
+          >
+            {chip.label}
+          </li>
+        ))}
+      </ul>
+      {canBeLiteral || isLiteral ? (
+        <button
+          type="button"
+          aria-pressed={isLiteral}
+          className="btn-ghost px-2 py-0.5 text-xs"
+          onClick={toggleLiteral}
+        >
+          Keep text as typed
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function upsertList(lists: List[], list: List): List[] {
+  const next = lists.some((item) => item.id === list.id)
+    ? lists.map((item) => (item.id === list.id && item.version <= list.version ? list : item))
+    : [...lists, list];
+  return next.sort((a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt));
 }
 
 function ViewControls({ view }: { view: TodoView }) {
@@ -372,7 +569,7 @@ function ViewControls({ view }: { view: TodoView }) {
   useEffect(() => setQuery(view.q), [view.q]);
 
   return (
-    <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
+    <div className="mt-3 flex flex-wrap items-center justify-between gap-2">
       <nav aria-label="Filter todos" className="flex gap-1">
         {STATUS_FILTERS.map((filter) => {
           const isCurrent = view.status === filter.value;

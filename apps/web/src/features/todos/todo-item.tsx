@@ -1,8 +1,21 @@
 "use client";
 
 import type { Priority, Todo, UpdateTodo } from "@taskvault/contract/todos";
-import { type DragEvent, type FormEvent, type KeyboardEvent, memo, useEffect, useId, useRef, useState } from "react";
+import {
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  memo,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
+import { ListsContext } from "../lists/lists-context.ts";
 import { dateInputFromDueAt, dueAtFromDateInput, formatDue } from "./due-date.ts";
+import { describeRecurrence } from "./quick-add.ts";
+import { SubtasksContext } from "./subtasks-context.ts";
 import { isOverdue } from "./todo-view.ts";
 
 export type TodoActions = {
@@ -10,6 +23,7 @@ export type TodoActions = {
   remove(todo: Todo): void;
   move(id: string, direction: "up" | "down"): void;
   drop(movingId: string, anchorId: string, side: "before" | "after"): void;
+  addSubtask(parent: Todo, title: string): Promise<void>;
 };
 
 type Props = {
@@ -188,14 +202,82 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
           onCancel={() => setIsShowingDetails(false)}
         />
       ) : null}
+      {isShowingDetails && !isEditing && !isPending ? <Subtasks parent={todo} actions={actions} /> : null}
     </li>
   );
 });
 
+/** A todo's subtasks in its details: tick them off, add more. */
+function Subtasks({ parent, actions }: { parent: Todo; actions: TodoActions }) {
+  const subtasks = useContext(SubtasksContext).get(parent.id) ?? [];
+  const [isAdding, setIsAdding] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const input = form.elements.namedItem("subtask") as HTMLInputElement;
+    const title = input.value.trim().slice(0, 200);
+    if (!title) return;
+    setIsAdding(true);
+    await actions.addSubtask(parent, title);
+    setIsAdding(false);
+    input.value = "";
+    input.focus();
+  }
+
+  const done = subtasks.filter((subtask) => subtask.completed).length;
+  return (
+    <section aria-label={`Subtasks of ${parent.title}`} className="mt-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-950">
+      <h3 className="label">Subtasks {subtasks.length > 0 ? `(${done}/${subtasks.length})` : null}</h3>
+      {subtasks.length > 0 ? (
+        <ul className="mb-2 space-y-1">
+          {subtasks.map((subtask) => (
+            <li key={subtask.id}>
+              <label className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="size-4"
+                  checked={subtask.completed}
+                  disabled={subtask.id.startsWith("temp-")}
+                  onChange={() => actions.update(subtask.id, { completed: !subtask.completed })}
+                />
+                <span className={subtask.completed ? "text-slate-500 line-through" : ""}>{subtask.title}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form className="flex gap-2" onSubmit={onSubmit}>
+        <input
+          name="subtask"
+          aria-label="New subtask"
+          maxLength={200}
+          className="field py-1 text-sm"
+          autoComplete="off"
+        />
+        <button type="submit" className="btn-secondary shrink-0 py-1 text-sm" disabled={isAdding}>
+          Add subtask
+        </button>
+      </form>
+    </section>
+  );
+}
+
 function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
-  if (todo.priority === "none" && !todo.dueAt && todo.tags.length === 0 && !todo.description) return null;
+  const subtasks = useContext(SubtasksContext).get(todo.id) ?? [];
+  const done = subtasks.filter((subtask) => subtask.completed).length;
+  if (todo.priority === "none" && !todo.dueAt && todo.tags.length === 0 && !todo.description && subtasks.length === 0)
+    return null;
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
+      {subtasks.length > 0 ? (
+        <span
+          className="whitespace-nowrap rounded-full bg-slate-100 px-2 py-0.5 tabular-nums text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+          title={`${done} of ${subtasks.length} subtasks done`}
+        >
+          {done}/{subtasks.length}
+        </span>
+      ) : null}
       {todo.priority !== "none" ? (
         <span className={`whitespace-nowrap rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[todo.priority]}`}>
           {todo.priority} priority
@@ -284,8 +366,30 @@ function TitleEditor({
   );
 }
 
+const REPEATS: { value: string; label: string }[] = [
+  { value: "", label: "Does not repeat" },
+  { value: "FREQ=DAILY", label: "Every day" },
+  { value: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", label: "Every weekday" },
+  { value: "FREQ=WEEKLY", label: "Every week" },
+  { value: "FREQ=MONTHLY", label: "Every month" },
+  { value: "FREQ=YEARLY", label: "Every year" },
+];
+
+/** `<input type="datetime-local">` speaks local wall time without a zone. */
+function localInputFromIso(iso: string | null): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: UpdateTodo): void; onCancel(): void }) {
   const id = useId();
+  const lists = useContext(ListsContext);
+  const repeats =
+    todo.recurrence && !REPEATS.some((repeat) => repeat.value === todo.recurrence)
+      ? [...REPEATS, { value: todo.recurrence, label: describeRecurrence(todo.recurrence) }]
+      : REPEATS;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -304,6 +408,9 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
       dueAt: dueAtFromDateInput(String(form.get("due") ?? "")),
       tags,
       description: String(form.get("description") ?? "").slice(0, 5000),
+      listId: String(form.get("list") ?? "") || null,
+      recurrence: String(form.get("repeat") ?? "") || null,
+      remindAt: form.get("remind") ? new Date(String(form.get("remind"))).toISOString() : null,
     });
   }
 
@@ -342,6 +449,43 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
           className="field"
           placeholder="home, errands"
           defaultValue={todo.tags.join(", ")}
+        />
+      </div>
+      <div>
+        <label className="label" htmlFor={`${id}-list`}>
+          List
+        </label>
+        <select id={`${id}-list`} name="list" className="field" defaultValue={todo.listId ?? ""}>
+          <option value="">Inbox</option>
+          {lists.map((list) => (
+            <option key={list.id} value={list.id}>
+              {list.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label className="label" htmlFor={`${id}-repeat`}>
+          Repeat
+        </label>
+        <select id={`${id}-repeat`} name="repeat" className="field" defaultValue={todo.recurrence ?? ""}>
+          {repeats.map((repeat) => (
+            <option key={repeat.value} value={repeat.value}>
+              {repeat.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label className="label" htmlFor={`${id}-remind`}>
+          Reminder
+        </label>
+        <input
+          id={`${id}-remind`}
+          name="remind"
+          type="datetime-local"
+          className="field"
+          defaultValue={localInputFromIso(todo.remindAt)}
         />
       </div>
       <div className="sm:col-span-3">

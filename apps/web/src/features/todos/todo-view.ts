@@ -1,8 +1,22 @@
 import type { Priority, Todo, TodoSort } from "@taskvault/contract/todos";
 
-/** What the todos page shows, as kept in its URL: `/?status=active&q=milk&sort=due`. */
+/** What the todos page shows, as kept in its URL: `/?list=inbox&status=active&q=milk&sort=due`. */
 export type StatusFilter = "all" | "active" | "completed";
-export type TodoView = { status: StatusFilter; q: string; sort: TodoSort };
+/**
+ * Which todos by list: every todo (`all`), the Inbox (no list), one list by id, or by due date:
+ * `today` (due today or overdue) and `upcoming` (due after today), both soonest first.
+ */
+export type ListFilter = "all" | "inbox" | "today" | "upcoming" | (string & {});
+
+export const DATE_VIEWS = new Set<string>(["today", "upcoming"]);
+
+/** The end of the viewer's local day: "today" is everything due before it. */
+export function endOfToday(now = Date.now()): number {
+  const date = new Date(now);
+  date.setHours(23, 59, 59, 999);
+  return date.getTime();
+}
+export type TodoView = { status: StatusFilter; q: string; sort: TodoSort; list: ListFilter };
 
 export const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
@@ -25,7 +39,9 @@ const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2, no
 export function parseView(params: { get(name: string): string | null }): TodoView {
   const status = params.get("status");
   const sort = params.get("sort");
+  const list = params.get("list");
   return {
+    list: list && /^[A-Za-z0-9-]{1,64}$/.test(list) ? list : "all",
     status: status === "active" || status === "completed" ? status : "all",
     q: (params.get("q") ?? "").slice(0, 200),
     sort: sort && SORT_VALUES.has(sort) ? (sort as TodoSort) : "position",
@@ -35,6 +51,7 @@ export function parseView(params: { get(name: string): string | null }): TodoVie
 /** The URL of a view; defaults are left out so the plain page stays `/`. */
 export function viewHref(view: TodoView): string {
   const params = new URLSearchParams();
+  if (view.list !== "all") params.set("list", view.list);
   if (view.status !== "all") params.set("status", view.status);
   if (view.q.trim()) params.set("q", view.q.trim());
   if (view.sort !== "position") params.set("sort", view.sort);
@@ -42,9 +59,12 @@ export function viewHref(view: TodoView): string {
   return query ? `/?${query}` : "/";
 }
 
-export function visibleTodos(todos: Todo[], view: TodoView): Todo[] {
+export function visibleTodos(todos: Todo[], view: TodoView, now = Date.now()): Todo[] {
   const needle = view.q.trim().toLocaleLowerCase();
   const shown = todos.filter((todo) => {
+    // Subtasks show inside their parent (progress and details), not as items of their own.
+    if (todo.parentId !== null) return false;
+    if (!isInList(todo, view.list, now)) return false;
     if (view.status === "active" && todo.completed) return false;
     if (view.status === "completed" && !todo.completed) return false;
     if (!needle) return true;
@@ -54,7 +74,9 @@ export function visibleTodos(todos: Todo[], view: TodoView): Todo[] {
       todo.tags.some((tag) => tag.toLocaleLowerCase().includes(needle))
     );
   });
-  return shown.sort(comparator(view.sort));
+  // Date views read soonest first unless another order was asked for.
+  const sort = DATE_VIEWS.has(view.list) && view.sort === "position" ? "due" : view.sort;
+  return shown.sort(comparator(sort));
 }
 
 function comparator(sort: TodoSort): (a: Todo, b: Todo) => number {
@@ -74,6 +96,27 @@ function comparator(sort: TodoSort): (a: Todo, b: Todo) => number {
     default:
       return byPosition;
   }
+}
+
+export function isInList(todo: Pick<Todo, "listId" | "dueAt">, list: ListFilter, now = Date.now()): boolean {
+  if (list === "all") return true;
+  if (list === "inbox") return todo.listId === null;
+  if (list === "today") return todo.dueAt !== null && Date.parse(todo.dueAt) <= endOfToday(now);
+  if (list === "upcoming") return todo.dueAt !== null && Date.parse(todo.dueAt) > endOfToday(now);
+  return todo.listId === list;
+}
+
+/** Open todos per list id (`inbox` for those without a list, plus `today` and `upcoming`), for the sidebar. */
+export function activeCountsByList(todos: Todo[], now = Date.now()): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const todo of todos) {
+    if (todo.completed) continue;
+    add(todo.listId ?? "inbox");
+    if (isInList(todo, "today", now)) add("today");
+    else if (isInList(todo, "upcoming", now)) add("upcoming");
+  }
+  return counts;
 }
 
 export function countActive(todos: Todo[]): number {

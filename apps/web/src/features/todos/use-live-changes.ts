@@ -1,6 +1,7 @@
 "use client";
 
 import type { Change, ChangePage } from "@taskvault/contract/changes";
+import type { List } from "@taskvault/contract/lists";
 import type { Todo } from "@taskvault/contract/todos";
 import { useEffect, useRef, useState } from "react";
 import { signInAgain } from "@/lib/bff-client.ts";
@@ -9,6 +10,8 @@ import { fetchAllTodos } from "./todo-api.ts";
 export type LiveHandlers = {
   upserted(todo: Todo): void;
   deleted(id: string): void;
+  listUpserted(list: List): void;
+  listDeleted(id: string): void;
   /** The whole list, after a gap the change log could not fill (410 gone, or no seq known yet). */
   reloaded(todos: Todo[]): void;
 };
@@ -61,6 +64,8 @@ export function useLiveChanges(handlers: LiveHandlers): LiveStatus {
       lastSeq = change.seq;
       if (change.type === "todo.upserted") latest.current.upserted(change.data);
       else if (change.type === "todo.deleted") latest.current.deleted(change.id);
+      else if (change.type === "list.upserted") latest.current.listUpserted(change.data);
+      else if (change.type === "list.deleted") latest.current.listDeleted(change.id);
     };
 
     const reload = async () => {

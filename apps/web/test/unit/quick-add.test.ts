@@ -1,0 +1,34 @@
+import { describe, expect, test } from "vitest";
+import { chipsOf, describeRecurrence } from "@/features/todos/quick-add.ts";
+
+describe("quick-add chips", () => {
+  test("repeats read as people say them", () => {
+    expect(describeRecurrence("FREQ=DAILY")).toBe("every day");
+    expect(describeRecurrence("FREQ=WEEKLY;INTERVAL=2")).toBe("every 2 weeks");
+    expect(describeRecurrence("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")).toBe("every weekday");
+    expect(describeRecurrence("FREQ=WEEKLY;BYDAY=MO")).toBe("every week on Monday");
+    expect(describeRecurrence("FREQ=MONTHLY;BYMONTHDAY=1")).toBe("every month on the 1st");
+    expect(describeRecurrence("FREQ=SECONDLY")).toBe("repeats");
+  });
+
+  test("each understood part becomes a chip; a plain title none", () => {
+    const parsed = {
+      title: "Pay rent",
+      dueAt: "2026-12-01T09:00:00.000Z",
+      recurrence: "FREQ=MONTHLY;BYMONTHDAY=1",
+      listName: "Home",
+      tags: ["bills"],
+      priority: "high" as const,
+    };
+    expect(chipsOf(parsed, () => "Dec 1").map((chip) => chip.label)).toEqual([
+      "Due Dec 1",
+      "Repeats every month on the 1st",
+      "List Home",
+      "Tag bills",
+      "Priority high",
+    ]);
+    expect(
+      chipsOf({ title: "Buy milk", dueAt: null, recurrence: null, listName: null, tags: [], priority: "none" }),
+    ).toEqual([]);
+  });
+});
