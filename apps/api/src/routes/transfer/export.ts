@@ -1,10 +1,10 @@
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportDocument, type ExportTodo } from "@taskvault/contract/import-export";
-import type { ListColor } from "@taskvault/contract/lists";
 import type { RecurFrom } from "@taskvault/contract/todos";
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { lists, todos, users } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
+import { toList } from "../lists/lists.ts";
 import { toTodo } from "../todos/todos.ts";
 
 /**
@@ -35,14 +35,10 @@ export async function exportData(db: Database, userId: string): Promise<ExportDo
         timezone: user.timezone,
         createdAt: user.createdAt.toISOString(),
       },
-      lists: listRows.map((row) => ({
-        id: row.id,
-        name: row.name,
-        color: row.color as ListColor | null,
-        position: row.position,
-        createdAt: row.createdAt.toISOString(),
-        updatedAt: row.updatedAt.toISOString(),
-      })),
+      lists: listRows.map((row) => {
+        const { version: _, ...list } = toList(row);
+        return list;
+      }),
       todos: todoRows.map((row): ExportTodo => {
         const { version: _, ...todo } = toTodo(row);
         return { ...todo, recurFrom: todo.recurFrom as RecurFrom, nextId: row.nextId };
