@@ -1,4 +1,5 @@
 import { SessionList, User } from "@taskvault/contract/auth";
+import { AuthEventPage } from "@taskvault/contract/events";
 import type { Metadata } from "next";
 import { AppShell } from "@/components/app-shell.tsx";
 import { loadFromApi } from "@/features/auth/session.server.ts";
@@ -6,15 +7,17 @@ import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
 import { PasswordForm } from "@/features/settings/password-form.tsx";
 import { ProfileForm } from "@/features/settings/profile-form.tsx";
+import { SecurityActivity } from "@/features/settings/security-activity.tsx";
 import { SessionsPanel } from "@/features/settings/sessions-panel.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** `/settings` – profile, password, sessions (devices), sign out everywhere, export/import, delete account. */
+/** `/settings` – profile, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
-  const [user, sessions] = await Promise.all([
+  const [user, sessions, events] = await Promise.all([
     loadFromApi("/api/v1/me", User, "/settings"),
     loadFromApi("/api/v1/auth/sessions", SessionList, "/settings"),
+    loadFromApi("/api/v1/me/events?limit=50", AuthEventPage, "/settings"),
   ]);
   return (
     <AppShell user={user} current="settings">
@@ -23,6 +26,7 @@ export default async function SettingsPage() {
         <ProfileForm user={user} />
         <PasswordForm email={user.email} />
         <SessionsPanel initialSessions={sessions} />
+        <SecurityActivity events={events.items} />
         <DataTransfer />
         <DeleteAccountForm email={user.email} />
       </div>
