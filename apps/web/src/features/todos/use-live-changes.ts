@@ -30,7 +30,7 @@ const MAX_CATCH_UP_PAGES = 100;
  * - every change carries its `seq`; the last one applied is remembered and older or repeated
  *   ones are ignored, so a change is never applied twice;
  * - EventSource's own reconnects resume with Last-Event-ID; a stream this hook has to reopen
- *   (offline, closed after an error, back from sleep) starts at the present, so once it is open the
+ *   (the first one, offline, closed after an error, back from sleep) starts at the present, so once it is open the
  *   gap is filled from `/api/changes?since=<seq>` (stream changes arriving meanwhile wait their turn);
  *   a 410 `gone`, or no seq known yet, reloads the whole list instead;
  * - `session.revoked` ends the stream and sends the browser to sign in.
@@ -46,7 +46,6 @@ export function useLiveChanges(handlers: LiveHandlers): LiveStatus {
     let quietTimer: number | undefined;
     let isStopped = false;
     let lastSeq: number | null = null;
-    let hasBeenOpen = false;
     let catchingUp: Change[] | null = null;
 
     const showReconnecting = (now: boolean) => {
@@ -121,8 +120,9 @@ export function useLiveChanges(handlers: LiveHandlers): LiveStatus {
       current.onopen = () => {
         window.clearTimeout(quietTimer);
         setStatus("live");
-        const needsCatchUp = hasBeenOpen && (isFresh || lastSeq === null);
-        hasBeenOpen = true;
+        // Every fresh stream starts at the present, the very first one too: what changed between the
+        // server render and this moment is filled in (with no seq yet, by reloading the list once).
+        const needsCatchUp = isFresh || lastSeq === null;
         isFresh = false;
         if (needsCatchUp) {
           catchUp().catch(() => {
