@@ -60,7 +60,8 @@ export async function postgresReachable() {
 // ---------------------------------------------------------------------------------------------
 // Seeding through the API, as a client would
 
-async function call(base, method, path, { token, body } = {}) {
+/** One JSON call to the API; throws with the status and body when it is not 2xx. */
+export async function call(base, method, path, { token, body } = {}) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: {

@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
-import { apiEnv, freshPglite, freshPostgres, PASSWORD, postgresReachable } from "./fixtures.mjs";
+import { apiEnv, call, freshPglite, freshPostgres, PASSWORD, postgresReachable } from "./fixtures.mjs";
 import { freePort, rssMb, startProcess, stopProcess } from "./processes.mjs";
 
 const args = Object.fromEntries(
@@ -30,20 +30,6 @@ const PER_USER = 10;
 const apiDir = fileURLToPath(new URL("../apps/api/", import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message) => console.error(`[streams] ${message}`);
-
-async function call(base, method, path, { token, body } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { "content-type": "application/json" } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** An SSE client on a plain socket: counts frames, remembers when each id arrived. */
 function openStream(base, token, agent) {
