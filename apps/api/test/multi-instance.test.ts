@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, PASSWORD, type TestDatabase, uniqueEmail } from "./helpers/app.ts";
 import { API_ROOT, type ServerProcess, startServer } from "./helpers/process.ts";
+import { cutRevocationSubscribers } from "./helpers/redis.ts";
 
 // Two real API processes on loopback, one PostgreSQL database, one Redis: the deployment shape of
 // docs/deploy.md. Runs once, in the postgres project, when CI provides both services.
@@ -183,14 +184,7 @@ describe.skipIf(skipReason !== null)("several API instances on PostgreSQL and Re
       [session.user.id],
     );
     expect((await me(b, session)).status).toBe(200);
-    const clients = (await admin.call("CLIENT", "LIST", "TYPE", "pubsub")) as string;
-    const ids = clients
-      .split("\n")
-      .filter((line) => line.includes(`name=${prefix}revocations`))
-      .map((line) => /id=(\d+)/.exec(line)?.[1])
-      .filter((id): id is string => Boolean(id));
-    expect(ids).toHaveLength(2);
-    for (const id of ids) await admin.call("CLIENT", "KILL", "ID", id);
+    expect(await cutRevocationSubscribers(admin, prefix)).toBe(2);
     // And one made through the API right after the cut, while the subscribers reconnect.
     expect((await call(b, "POST", "/api/v1/auth/signout", { token: other.accessToken })).status).toBe(204);
     const reload = await until(

@@ -14,6 +14,7 @@ import {
   type TestDatabase,
   uniqueEmail,
 } from "./helpers/app.ts";
+import { cutRevocationSubscribers } from "./helpers/redis.ts";
 
 // Two app instances in this process on one database and one Redis: what REDIS_URL adds. The same
 // points between real processes on PostgreSQL are in multi-instance.test.ts.
@@ -119,14 +120,7 @@ describe.skipIf(!redisUrl)("instances sharing Redis", () => {
     );
     expect((await me(b, session)).statusCode).toBe(200);
     // Cut every subscriber of this test's channel; they reconnect, re-subscribe and reload.
-    const clients = (await admin.call("CLIENT", "LIST", "TYPE", "pubsub")) as string;
-    const ids = clients
-      .split("\n")
-      .filter((line) => line.includes(`name=${prefix}revocations`))
-      .map((line) => /id=(\d+)/.exec(line)?.[1])
-      .filter((id): id is string => Boolean(id));
-    expect(ids.length).toBe(2);
-    for (const id of ids) await admin.call("CLIENT", "KILL", "ID", id);
+    expect(await cutRevocationSubscribers(admin, prefix)).toBe(2);
     const delay = await until(async () => (await me(b, session)).statusCode === 401, 5_000);
     expect(delay).toBeLessThan(5_000);
   });
