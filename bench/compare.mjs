@@ -6,6 +6,7 @@
 import { cpSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
+import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { apiEnv, freshPglite, freshPostgres, seed } from "./fixtures.mjs";
 import { load } from "./load.mjs";
 import { freePort, startProcess, stopProcess } from "./processes.mjs";
@@ -28,7 +29,12 @@ const processes = [];
 const samples = new Map();
 try {
   const port = await freePort();
-  const first = await startProcess({ name: "seed", args: [bundles[0]], env: apiEnv(database.env, port), port });
+  const first = await startProcess({
+    name: "seed",
+    args: [...API_NODE_FLAGS, bundles[0]],
+    env: apiEnv(database.env, port),
+    port,
+  });
   const fixture = await seed(`http://127.0.0.1:${port}`, { readers: 4, writers: 4, todosPerUser: 50 });
   await stopProcess(first);
   const servers = [];
@@ -41,7 +47,12 @@ try {
     }
     const serverPort = await freePort();
     const name = `${basename(dirname(bundle))}/${basename(bundle)}`;
-    const proc = await startProcess({ name, args: [bundle], env: apiEnv(dbEnv, serverPort), port: serverPort });
+    const proc = await startProcess({
+      name,
+      args: [...API_NODE_FLAGS, bundle],
+      env: apiEnv(dbEnv, serverPort),
+      port: serverPort,
+    });
     processes.push(proc);
     servers.push(proc);
   }

@@ -8,6 +8,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { buildApi } from "./auth-off/build.mjs";
 import { adminUrl, apiEnv, freshPglite, freshPostgres, POOL_SIZE, postgresReachable, seed } from "./fixtures.mjs";
 import { load } from "./load.mjs";
@@ -85,7 +86,7 @@ async function benchDatabase(kind, builds) {
     const profiling = options["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${join(root, "bench", "profiles")}`] : [];
     const apiSpec = {
       name: "api",
-      args: [...profiling, builds.api],
+      args: [...API_NODE_FLAGS, ...profiling, builds.api],
       env: apiEnv(database.env, ports.api),
       cwd: root,
       port: ports.api,
@@ -121,7 +122,7 @@ async function benchDatabase(kind, builds) {
       SCENARIOS.has("authOff")
         ? start({
             name: "api-auth-off",
-            args: [builds.apiAuthOff],
+            args: [...API_NODE_FLAGS, builds.apiAuthOff],
             env: apiEnv(authOffEnv, ports.authOff),
             cwd: root,
             port: ports.authOff,

@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import {
   apiTrustProxy,
   readConfig,
@@ -35,7 +36,7 @@ function buildIfMissing(label, output, args) {
 buildIfMissing("API", "apps/api/dist/server.js", ["run", "build", "-w", "@taskvault/api"]);
 buildIfMissing("web app", "apps/web/.next/BUILD_ID", ["run", "build", "-w", "@taskvault/web"]);
 
-const api = startChild("api", process.execPath, [join(root, "apps/api/dist/server.js")], {
+const api = startChild("api", process.execPath, [...API_NODE_FLAGS, join(root, "apps/api/dist/server.js")], {
   cwd: root,
   env: {
     ...process.env,

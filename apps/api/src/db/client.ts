@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema.ts";
@@ -83,7 +82,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     releaseLock = lockDataDir(options.dataDir);
   }
   try {
-    const client = await PGlite.create(dataDir ? { dataDir } : {});
+    // Loaded only when used: a server on PostgreSQL never needs the embedded database's code.
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("drizzle-orm/pglite"),
+    ]);
+    const client: PGlite = await PGlite.create(dataDir ? { dataDir } : {});
     const db = drizzlePglite({ client, schema }) as unknown as Database;
     return {
       db,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -21,7 +21,9 @@ export const redisPlugin = fp(async (app: FastifyInstance, options: { url: strin
     app.decorate("redis", null);
     return;
   }
-  const redis = new Redis(options.url, {
+  // Loaded only when configured: a single instance never needs the client.
+  const { Redis } = await import("ioredis");
+  const redis: Redis = new Redis(options.url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     // A command fails after one reconnect attempt instead of queueing for as long as Redis is away,

@@ -1,5 +1,4 @@
 import type { ParsedTodo, Priority } from "@taskvault/contract/todos";
-import * as chrono from "chrono-node";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../../db/client.ts";
 import { users } from "../../db/schema.ts";
@@ -111,7 +110,13 @@ export interface ParseOptions {
   now: Date;
 }
 
-export function parseQuickAdd(input: string, { timeZone, now }: ParseOptions): ParsedTodo {
+// chrono-node's locale tables are about 9 MB of an idle server's memory, and most servers never read
+// a quick-add line, so they are loaded on the first one.
+let chronoModule: Promise<typeof import("chrono-node")> | undefined;
+
+export async function parseQuickAdd(input: string, { timeZone, now }: ParseOptions): Promise<ParsedTodo> {
+  chronoModule ??= import("chrono-node");
+  const chrono = await chronoModule;
   let text = ` ${input.replace(/\s+/g, " ")} `;
 
   let listName: string | null = null;

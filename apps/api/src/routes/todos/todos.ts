@@ -11,7 +11,7 @@ import type {
   UpdateTodo,
   UpdateTodoResult,
 } from "@taskvault/contract/todos";
-import { and, arrayContains, eq, gte, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, eq, gte, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../../db/client.ts";
 import { idempotencyKeys, todos, users } from "../../db/schema.ts";
@@ -455,7 +455,52 @@ async function createNextInstance(db: Executor, completed: TodoRow, now: Date): 
     .update(todos)
     .set({ nextId: row!.id })
     .where(and(eq(todos.userId, userId), eq(todos.id, completed.id)));
+  await copySubtasks(db, userId, completed.id, row!.id, now);
   return toTodo(row!);
+}
+
+/**
+ * A recurring todo's checklist comes back with it: its subtasks (all levels) are copied, open
+ * again, under the next instance, while the completed instance keeps the ones that were ticked.
+ */
+async function copySubtasks(db: Executor, userId: string, fromId: string, toId: string, now: Date): Promise<void> {
+  let parents = new Map([[fromId, toId]]);
+  while (parents.size > 0) {
+    const children = await db
+      .select()
+      .from(todos)
+      .where(and(eq(todos.userId, userId), inArray(todos.parentId, [...parents.keys()])));
+    if (children.length === 0) return;
+    const copies = new Map<string, string>();
+    await db.insert(todos).values(
+      children.map((child) => {
+        const id = uuidv7();
+        copies.set(child.id, id);
+        return {
+          userId,
+          id,
+          title: child.title,
+          description: child.description,
+          completed: false,
+          completedAt: null,
+          dueAt: child.dueAt,
+          priority: child.priority,
+          tags: child.tags,
+          position: child.position,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+          listId: child.listId,
+          parentId: parents.get(child.parentId!)!,
+          recurrence: null,
+          recurFrom: child.recurFrom,
+          remindAt: null,
+          timezone: child.timezone,
+        };
+      }),
+    );
+    parents = copies;
+  }
 }
 
 /** PUT: every writable field is set; omitted ones return to their defaults (position is kept). */

@@ -66,7 +66,7 @@ function planDocument(body: unknown): ImportPlan {
 
 async function planCsv(db: Database, userId: string, text: string): Promise<ImportPlan> {
   const [user] = await db.select({ timezone: users.timezone }).from(users).where(eq(users.id, userId));
-  const read = readTodoistCsv(text, { timeZone: user?.timezone ?? "UTC", now: new Date() });
+  const read = await readTodoistCsv(text, { timeZone: user?.timezone ?? "UTC", now: new Date() });
   const parsed = CsvParts.safeParse(read);
   if (!parsed.success) throw invalidDocument(fieldErrorsOf(parsed.error));
   return parsed.data;

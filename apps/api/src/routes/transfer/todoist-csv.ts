@@ -82,7 +82,7 @@ export interface TodoistImport {
   todos: ExportTodo[];
 }
 
-export function readTodoistCsv(text: string, options: { timeZone: string; now: Date }): TodoistImport {
+export async function readTodoistCsv(text: string, options: { timeZone: string; now: Date }): Promise<TodoistImport> {
   const [header, ...rows] = parseCsv(text);
   const columns = new Map((header ?? []).map((name, index) => [name.trim().toUpperCase(), index]));
   if (!columns.has("TYPE") || !columns.has("CONTENT")) {
@@ -95,7 +95,7 @@ export function readTodoistCsv(text: string, options: { timeZone: string; now: D
   const stack: ExportTodo[] = [];
   let listId: string | null = null;
 
-  rows.forEach((cells, rowIndex) => {
+  for (const [rowIndex, cells] of rows.entries()) {
     const cell = (name: string) => (cells[columns.get(name) ?? -1] ?? "").trim();
     const type = cell("TYPE").toLowerCase();
     const content = cell("CONTENT");
@@ -128,7 +128,7 @@ export function readTodoistCsv(text: string, options: { timeZone: string; now: D
       const zone = cell("TIMEZONE");
       const dateText = cell("DATE");
       const when = dateText
-        ? parseQuickAdd(dateText, { timeZone: isTimeZone(zone) ? zone : options.timeZone, now: options.now })
+        ? await parseQuickAdd(dateText, { timeZone: isTimeZone(zone) ? zone : options.timeZone, now: options.now })
         : null;
       const parent = indent > 1 ? stack[Math.min(indent - 1, stack.length) - 1] : undefined;
       const todo: ExportTodo = {
@@ -158,6 +158,6 @@ export function readTodoistCsv(text: string, options: { timeZone: string; now: D
     } else if (type !== "") {
       throw validationError(`rows.${rowIndex + 2}.TYPE`, "TYPE must be task, section or note");
     }
-  });
+  }
   return { lists, todos };
 }

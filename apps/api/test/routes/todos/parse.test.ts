@@ -147,8 +147,8 @@ describe("quick-add parser", () => {
     expect(PHRASES.length).toBeGreaterThanOrEqual(60);
   });
 
-  it.each(PHRASES)("reads %j", (text, expected) => {
-    const parsed = parseQuickAdd(text, { timeZone: TZ, now: NOW });
+  it.each(PHRASES)("reads %j", async (text, expected) => {
+    const parsed = await parseQuickAdd(text, { timeZone: TZ, now: NOW });
     expect(parsed.title).toBe(expected.title);
     if ("due" in expected) expect(local(parsed.dueAt)).toBe(expected.due);
     if ("recurrence" in expected) expect(parsed.recurrence).toBe(expected.recurrence);
@@ -157,11 +157,11 @@ describe("quick-add parser", () => {
     if ("priority" in expected) expect(parsed.priority).toBe(expected.priority);
   });
 
-  it("reads dates in the time zone it is given", () => {
+  it("reads dates in the time zone it is given", async () => {
     // It is already Saturday in Tokyo, so "tomorrow" is Sunday there.
-    const tokyo = parseQuickAdd("Call tomorrow 9am", { timeZone: "Asia/Tokyo", now: NOW });
+    const tokyo = await parseQuickAdd("Call tomorrow 9am", { timeZone: "Asia/Tokyo", now: NOW });
     expect(tokyo.dueAt).toBe("2026-03-08T00:00:00.000Z");
-    const newYork = parseQuickAdd("Call tomorrow 9am", { timeZone: "America/New_York", now: NOW });
+    const newYork = await parseQuickAdd("Call tomorrow 9am", { timeZone: "America/New_York", now: NOW });
     expect(newYork.dueAt).toBe("2026-03-07T14:00:00.000Z");
   });
 });

@@ -178,6 +178,39 @@ describe("completing a recurring todo through the API", () => {
     expect((await all()).map((item) => item.id).sort()).toEqual([todo.id, body.next.id].sort());
   });
 
+  it("copies the subtasks, open again and at every level, to the next instance", async () => {
+    const { api, todo, all, complete } = await recurring();
+    const add = async (title: string, parentId: string, position: number) => {
+      const response = await api({ method: "POST", url: "/api/v1/todos", payload: { title, parentId, position } });
+      expect(response.statusCode).toBe(201);
+      return response.json() as Todo;
+    };
+    const soil = await add("Check the soil", todo.id, 2);
+    const pour = await add("Pour water", todo.id, 1);
+    await add("Test with a finger", soil.id, 1);
+    await api({ method: "PATCH", url: `/api/v1/todos/${pour.id}`, payload: { completed: true } });
+
+    const next = (await complete()).json().next as Todo;
+    const items = await all();
+    const childrenOf = (id: string) =>
+      items.filter((item) => item.parentId === id).sort((a, b) => a.position - b.position);
+    expect(childrenOf(next.id).map((item) => [item.title, item.completed])).toEqual([
+      ["Pour water", false],
+      ["Check the soil", false],
+    ]);
+    const copiedSoil = childrenOf(next.id)[1]!;
+    expect(copiedSoil.id).not.toBe(soil.id);
+    expect(childrenOf(copiedSoil.id).map((item) => item.title)).toEqual(["Test with a finger"]);
+    // The completed instance keeps its own checklist as it was.
+    expect(childrenOf(todo.id).map((item) => [item.title, item.completed])).toEqual([
+      ["Pour water", true],
+      ["Check the soil", false],
+    ]);
+    // A retry of the completion copies nothing twice.
+    await complete();
+    expect(await all()).toHaveLength(items.length);
+  });
+
   it("creates the next instance once under concurrent completions", async () => {
     const { all, complete } = await recurring();
     const responses = await Promise.all(Array.from({ length: 8 }, () => complete()));
