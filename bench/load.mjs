@@ -1,5 +1,6 @@
-// One load run with autocannon, with latencies kept at full (sub-millisecond) precision:
-// autocannon's own histogram rounds to whole milliseconds, too coarse for a 5 ms p99 target.
+// One load run, with latencies kept at full (sub-millisecond) precision: autocannon (closed loop)
+// for throughput, our own open-loop generator for a fixed arrival rate.
+import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";
 import { cpuSeconds } from "./processes.mjs";
 
@@ -15,10 +16,11 @@ function percentile(sorted, p) {
  * @param {number} [options.duration] seconds
  * @param {number} [options.amount] total requests instead of a duration
  * @param {number} [options.connections]
- * @param {number} [options.overallRate] fixed arrival rate, req/s, across all connections
+ * @param {number} [options.overallRate] fixed arrival rate, req/s (see loadAtRate); connections then unused
  * @param {number} [options.pid] server process whose CPU time per request is reported
  */
 export async function load({ url, requests, duration, amount, connections = 10, overallRate, pid }) {
+  if (overallRate) return loadAtRate({ url, requests, duration, amount, rate: overallRate, pid });
   const cpuBefore = pid ? cpuSeconds(pid) : null;
   const latencies = [];
   const instance = autocannon({
@@ -28,21 +30,26 @@ export async function load({ url, requests, duration, amount, connections = 10, 
     pipelining: 1,
     timeout: 10,
     ...(amount ? { amount } : { duration }),
-    ...(overallRate ? { overallRate } : {}),
   });
   instance.on("response", (_client, statusCode, _bytes, responseTime) => {
     if (statusCode < 400) latencies.push(responseTime);
   });
   const result = await instance;
+  return summary(latencies, result.duration || duration || 1, result.non2xx + result.errors + result.timeouts, {
+    pid,
+    cpuBefore,
+  });
+}
+
+function summary(latencies, seconds, failed, { pid, cpuBefore }) {
   const cpuAfter = pid ? cpuSeconds(pid) : null;
   latencies.sort((a, b) => a - b);
-  const seconds = result.duration || duration || 1;
   return {
     rps: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     ok: latencies.length,
-    failed: result.non2xx + result.errors + result.timeouts,
+    failed,
     // Robust to other load on the machine, unlike req/s: what one request costs the server.
     cpuUs:
       cpuBefore !== null && cpuAfter !== null && latencies.length > 0
@@ -50,4 +57,60 @@ export async function load({ url, requests, duration, amount, connections = 10, 
         : null,
     seconds,
   };
+}
+
+/**
+ * Open-loop load at a constant arrival rate: request i is due at start + i / rate and is sent then,
+ * on a free keep-alive connection or a new one, whether or not earlier ones have been answered.
+ * autocannon's `overallRate` is not that: each connection sends back to back until it has used its
+ * quota for the current second and then waits for the next one, so "1,000 req/s" is a burst at full
+ * speed followed by silence, and the latencies are a saturated server's. Latency counts from the
+ * moment a request was due, so a generator or server that falls behind shows up as latency instead
+ * of being hidden (no coordinated omission).
+ */
+export function loadAtRate({ url, requests, duration, amount, rate, pid }) {
+  const cpuBefore = pid ? cpuSeconds(pid) : null;
+  const base = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const total = amount ?? Math.round(rate * duration);
+  const interval = 1000 / rate;
+  const latencies = [];
+  let failed = 0;
+  let sent = 0;
+  let settled = 0;
+  let next = 0;
+  const start = performance.now() + 10;
+
+  return new Promise((resolve) => {
+    const finish = () => {
+      agent.destroy();
+      resolve(summary(latencies, (performance.now() - start) / 1000, failed, { pid, cpuBefore }));
+    };
+    const settle = (dueAt, ok) => {
+      if (ok) latencies.push(performance.now() - dueAt);
+      else failed++;
+      if (++settled === total) finish();
+    };
+    const fire = (dueAt) => {
+      const spec = requests[next++ % requests.length];
+      const { method, path, headers, body } = spec.setupRequest ? spec.setupRequest({ ...spec }) : spec;
+      const outgoing = httpRequest(
+        { agent, host: base.hostname, port: base.port, method, path, headers, timeout: 10_000 },
+        (response) => {
+          response.resume();
+          response.on("end", () => settle(dueAt, response.statusCode < 400));
+          response.on("error", () => settle(dueAt, false));
+        },
+      );
+      outgoing.on("timeout", () => outgoing.destroy(new Error("timeout")));
+      outgoing.on("error", () => settle(dueAt, false));
+      outgoing.end(body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) fire(start + sent++ * interval);
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    setTimeout(tick, 10);
+  });
 }

@@ -6,7 +6,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 // Under load nearly everything a request allocates dies young, yet V8 lets the old generation grow
 // to up to 4x its live size before marking it, which doubled the resident memory of a busy server
-// (docs/benchmarks.md). Growing it by at most 40 % keeps memory near the live size; the marking is
+// (docs/benchmarks.md). Growing it by at most 20 % keeps memory near the live size; the marking is
 // incremental and concurrent, so throughput stayed within the noise. V8 reads this at every GC.
 setFlagsFromString("--heap-growing-percent=20");
 

@@ -86,6 +86,14 @@ export const UpdateMe = z.strictObject({
 });
 export type UpdateMe = z.infer<typeof UpdateMe>;
 
+/**
+ * `GET /api/v1/me/preferences`: settings that are not part of the contract's `User` (which stays
+ * `{id, email, name, createdAt}`). `timezone` is the zone "today" and new todos default to; it is
+ * changed with `PATCH /api/v1/me`.
+ */
+export const Preferences = z.object({ timezone: z.string() });
+export type Preferences = z.infer<typeof Preferences>;
+
 export const ChangePassword = z.strictObject({
   currentPassword: z.string().min(1, "Enter your current password").max(1024),
   newPassword: Password,

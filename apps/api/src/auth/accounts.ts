@@ -1,4 +1,4 @@
-import type { ChangePassword, DeleteMe, Session, SignUp, UpdateMe, User } from "@taskvault/contract/auth";
+import type { ChangePassword, DeleteMe, Preferences, Session, SignUp, UpdateMe, User } from "@taskvault/contract/auth";
 import { eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import {
@@ -75,6 +75,11 @@ async function checkPassword(ctx: AuthContext, user: typeof users.$inferSelect, 
 
 export async function getMe(ctx: AuthContext, caller: Caller): Promise<User> {
   return toUser(await findUser(ctx, caller.userId));
+}
+
+export async function getPreferences(ctx: AuthContext, caller: Caller): Promise<Preferences> {
+  const user = await findUser(ctx, caller.userId);
+  return { timezone: user.timezone };
 }
 
 export async function updateMe(ctx: AuthContext, caller: Caller, input: UpdateMe): Promise<User> {

@@ -56,6 +56,22 @@ describe("profile", () => {
     expect((await me(session)).json().email).toBe(session.user.email);
   });
 
+  it("GET /me/preferences answers the time zone PATCH /me sets, and refuses an unknown zone", async () => {
+    const session = await signUp(t.app);
+    const api = as(t.app, session);
+    const preferences = () => api({ method: "GET", url: "/api/v1/me/preferences" });
+    expect((await preferences()).json()).toEqual({ timezone: "UTC" });
+    const changed = await api({ method: "PATCH", url: "/api/v1/me", payload: { timezone: "Pacific/Auckland" } });
+    expect(changed.statusCode).toBe(200);
+    // The User keeps the contract's shape; the zone is a preference.
+    expect(Object.keys(changed.json()).sort()).toEqual(["createdAt", "email", "id", "name"]);
+    expect((await preferences()).json()).toEqual({ timezone: "Pacific/Auckland" });
+    const refused = await api({ method: "PATCH", url: "/api/v1/me", payload: { timezone: "Mars/Olympus_Mons" } });
+    expect(refused.statusCode).toBe(422);
+    expect((await preferences()).json()).toEqual({ timezone: "Pacific/Auckland" });
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/me/preferences" })).statusCode).toBe(401);
+  });
+
   it("requires a token", async () => {
     const response = await t.app.inject({ method: "GET", url: "/api/v1/me" });
     expect(response.statusCode).toBe(401);

@@ -20,7 +20,8 @@ export function AppShell({
         : "text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
     }`;
   return (
-    <div className="mx-auto w-full max-w-3xl px-3 pb-24 sm:px-6">
+    // The todos page is wider: its lists sidebar sits beside the todos from `md` up.
+    <div className={`mx-auto w-full px-3 pb-24 sm:px-6 ${current === "todos" ? "max-w-4xl" : "max-w-3xl"}`}>
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:p-2"

@@ -74,7 +74,7 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
       body,
       headers,
       clientAddress: clientAddressOf(request.headers),
-      ...(options.isStream ? { signal: request.signal } : {}),
+      ...(options.isStream ? { isStream: true, signal: request.signal } : {}),
     });
 
   let cookies: CookieSpec[] = [];
@@ -112,14 +112,15 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   }
   if (response === null) return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
 
-  const relayed = options.isStream && response.ok ? relayStream(response) : relayResponse(response);
+  const relayed =
+    options.isStream && response.ok ? relayStream(response) : relayResponse(response, await response.arrayBuffer());
   writeCookies(relayed.cookies, cookies);
   if (response.ok) options.onSuccess?.(relayed, secure);
   return relayed;
 }
 
 /** Copies an API response for the browser, rewriting API locations to their BFF twins. */
-export function relayResponse(response: Response, body?: string): NextResponse {
+export function relayResponse(response: Response, body?: string | ArrayBuffer): NextResponse {
   const headers = new Headers();
   for (const name of RELAYED_RESPONSE_HEADERS) {
     const value = response.headers.get(name);
@@ -128,8 +129,9 @@ export function relayResponse(response: Response, body?: string): NextResponse {
   const location = response.headers.get("location");
   if (location) headers.set("location", location.replace(/^(?:https?:\/\/[^/]+)?\/api\/v1\//, "/api/"));
   headers.set("cache-control", "no-store");
-  // Bodies pass through as streams; one already read (to look at a 401) is passed as text.
-  const payload = body ?? (response.status === 204 || response.status === 304 ? null : response.body);
+  // A body already read (whole, or as text to look at a 401) is sent as it is, else streamed through.
+  const hasBody = response.status !== 204 && response.status !== 304;
+  const payload = hasBody ? (body ?? response.body) : null;
   return new NextResponse(payload, { status: response.status, headers });
 }
 

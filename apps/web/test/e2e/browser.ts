@@ -48,9 +48,16 @@ export const PASSWORD = "correct horse battery staple";
 
 export type SignedIn = { context: BrowserContext; page: Page; email: string };
 
-/** A new person signs up through the real form and lands on their todos. */
-export async function signUp(browser: Browser, label = "user"): Promise<SignedIn> {
-  const context = await browser.newContext({ baseURL: webUrl() });
+/**
+ * A new person signs up through the real form and lands on their todos. `timezoneId` puts their
+ * browser in another zone than the machine's (sign-up saves it in the profile).
+ */
+export async function signUp(
+  browser: Browser,
+  label = "user",
+  { timezoneId }: { timezoneId?: string } = {},
+): Promise<SignedIn> {
+  const context = await browser.newContext({ baseURL: webUrl(), ...(timezoneId && { timezoneId }) });
   const page = await context.newPage();
   const email = uniqueEmail(label);
   await page.goto("/signup");

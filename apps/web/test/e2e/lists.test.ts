@@ -87,6 +87,66 @@ describe.skipIf(!hasStack)("lists in the sidebar", () => {
     await context.close();
   });
 
+  /** The user's lists in sidebar order (after Inbox, Today and Upcoming). */
+  async function listOrder(page: Page): Promise<string[]> {
+    const names = await sidebar(page).getByRole("link").allTextContents();
+    return names.slice(3).map((name) => name.replace(/\d+$/, ""));
+  }
+
+  async function savedLists(page: Page): Promise<{ name: string; color: string | null }[]> {
+    return page.evaluate(async () => (await (await fetch("/api/lists")).json()).items);
+  }
+
+  test("lists are recoloured and moved up and down (also from the keyboard), and both survive a reload", async () => {
+    const { context, page } = await signUp(chromium.browser, "list-order");
+    for (const name of ["Home", "Work", "Gym"]) await createList(page, name);
+    expect(await listOrder(page)).toEqual(["Home", "Work", "Gym"]);
+    expect(await sidebar(page).getByRole("button", { name: "Move Home up" }).isDisabled()).toBe(true);
+
+    await sidebar(page).getByRole("button", { name: "Move Gym up" }).click();
+    await eventually(async () => (await listOrder(page)).join() === "Home,Gym,Work");
+    const moveHomeDown = sidebar(page).getByRole("button", { name: "Move Home down" });
+    await moveHomeDown.focus();
+    await page.keyboard.press("Enter");
+    await eventually(async () => (await listOrder(page)).join() === "Gym,Home,Work");
+    // The button keeps the focus while its list moves, so pressing again goes on moving it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Move Home down");
+    await eventually(async () => (await savedLists(page)).map((list) => list.name).join() === "Gym,Home,Work");
+
+    await sidebar(page).getByRole("button", { name: "Rename list Work" }).click();
+    await sidebar(page).getByRole("radio", { name: "Teal" }).check();
+    await sidebar(page).getByRole("button", { name: "Save" }).click();
+    await listLink(page, "Work").waitFor();
+    await eventually(async () => (await savedLists(page)).find((list) => list.name === "Work")?.color === "teal");
+
+    await page.reload();
+    expect(await listOrder(page)).toEqual(["Gym", "Home", "Work"]);
+    await sidebar(page).getByRole("button", { name: "Rename list Work" }).click();
+    expect(await sidebar(page).getByRole("radio", { name: "Teal" }).isChecked()).toBe(true);
+    await sidebar(page).getByRole("radio", { name: "No colour" }).check();
+    await sidebar(page).getByRole("button", { name: "Save" }).click();
+    await eventually(async () => (await savedLists(page)).find((list) => list.name === "Work")?.color === null);
+    await context.close();
+  });
+
+  test("a move the API refuses is put back, with the reason", async () => {
+    const { context, page } = await signUp(chromium.browser, "list-move-refused");
+    await createList(page, "Keep");
+    await createList(page, "Doomed");
+    // This tab must not learn of the deletion from the live stream: it keeps showing the list.
+    await page.route("**/api/events", (route) => route.abort());
+    await page.reload();
+    const other = await context.newPage();
+    await other.goto("/");
+    await other.getByRole("button", { name: "Delete list Doomed" }).click();
+    await eventually(async () => (await other.getByRole("link", { name: /^Doomed \d+$/ }).count()) === 0);
+
+    await sidebar(page).getByRole("button", { name: "Move Doomed up" }).click();
+    await page.getByRole("alert").filter({ hasText: "Could not move “Doomed”" }).waitFor();
+    expect(await listOrder(page)).toEqual(["Keep", "Doomed"]);
+    await context.close();
+  });
+
   test("Today shows what is due today or overdue, Upcoming what is due later", async () => {
     const { context, page } = await signUp(chromium.browser, "today");
     const input = page.getByLabel("New todo");

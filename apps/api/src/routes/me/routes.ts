@@ -1,7 +1,7 @@
 // /api/v1/me – the signed-in user's profile, password and account
-import { ChangePassword, DeleteMe, UpdateMe, User } from "@taskvault/contract/auth";
+import { ChangePassword, DeleteMe, Preferences, UpdateMe, User } from "@taskvault/contract/auth";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { changePassword, deleteAccount, getMe, updateMe } from "../../auth/accounts.ts";
+import { changePassword, deleteAccount, getMe, getPreferences, updateMe } from "../../auth/accounts.ts";
 import { bearerSecurity } from "../../plugins/openapi.ts";
 import { clientInfo } from "../client-info.ts";
 
@@ -13,6 +13,19 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get("/", { schema: { tags, security, summary: "The signed-in user", response: { 200: User } } }, (request) =>
     getMe(app.auth, request.caller),
+  );
+
+  app.get(
+    "/preferences",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The user's preferences: the time zone set with PATCH /me",
+        response: { 200: Preferences },
+      },
+    },
+    (request) => getPreferences(app.auth, request.caller),
   );
 
   app.patch(

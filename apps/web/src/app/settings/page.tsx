@@ -1,4 +1,4 @@
-import { SessionList, User } from "@taskvault/contract/auth";
+import { SessionList } from "@taskvault/contract/auth";
 import { AuthEventPage } from "@taskvault/contract/events";
 import type { Metadata } from "next";
 import { AppShell } from "@/components/app-shell.tsx";
@@ -6,16 +6,18 @@ import { loadFromApi } from "@/features/auth/session.server.ts";
 import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
 import { PasswordForm } from "@/features/settings/password-form.tsx";
+import { loadProfile, timeZoneNames } from "@/features/settings/profile.server.ts";
 import { ProfileForm } from "@/features/settings/profile-form.tsx";
 import { SecurityActivity } from "@/features/settings/security-activity.tsx";
 import { SessionsPanel } from "@/features/settings/sessions-panel.tsx";
+import { TimeZoneForm } from "@/features/settings/time-zone-form.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** `/settings` – profile, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
+/** `/settings` – profile, time zone, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
   const [user, sessions, events] = await Promise.all([
-    loadFromApi("/api/v1/me", User, "/settings"),
+    loadProfile("/settings"),
     loadFromApi("/api/v1/auth/sessions", SessionList, "/settings"),
     loadFromApi("/api/v1/me/events?limit=50", AuthEventPage, "/settings"),
   ]);
@@ -24,6 +26,7 @@ export default async function SettingsPage() {
       <h1 className="mb-4 text-2xl font-bold tracking-tight">Settings</h1>
       <div className="space-y-4">
         <ProfileForm user={user} />
+        <TimeZoneForm profileTimeZone={user.timezone} zones={timeZoneNames()} />
         <PasswordForm email={user.email} />
         <SessionsPanel initialSessions={sessions} />
         <SecurityActivity events={events.items} />

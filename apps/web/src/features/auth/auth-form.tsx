@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { BffError, bff } from "@/lib/bff-client.ts";
+import { updateProfile } from "../settings/profile-api.ts";
+import { localTimeZone } from "../todos/days.ts";
 import { PasswordField } from "./password-field.tsx";
 import { TextField } from "./text-field.tsx";
 
@@ -41,6 +43,7 @@ export function AuthForm({ mode, next, notice }: Props) {
     setFieldErrors({});
     try {
       await bff(copy.endpoint, { method: "POST", body, redirectOnUnauthorized: false });
+      if (mode === "signup") await saveDeviceTimeZone();
       // A full navigation, so the next page renders on the server with the new cookies.
       window.location.assign(next);
     } catch (error) {
@@ -110,6 +113,15 @@ export function AuthForm({ mode, next, notice }: Props) {
       </p>
     </main>
   );
+}
+
+/**
+ * A new profile counts days in UTC; the person signing up is probably where their device is. The
+ * API's sign-up takes no zone, so it is set right after. Not worth failing the sign-up over.
+ */
+async function saveDeviceTimeZone() {
+  const timeZone = localTimeZone();
+  if (timeZone !== "UTC") await updateProfile({ timezone: timeZone }).catch(() => undefined);
 }
 
 function describeFailure(mode: Mode, error: BffError): string {

@@ -1,4 +1,4 @@
-import type { List, ListCollection } from "@taskvault/contract/lists";
+import type { List, ListCollection, UpdateList } from "@taskvault/contract/lists";
 import { bff } from "@/lib/bff-client.ts";
 
 /** Browser-side calls to the BFF's list routes. */
@@ -12,8 +12,9 @@ export async function createList(name: string): Promise<List> {
   return data;
 }
 
-export async function renameList(id: string, name: string): Promise<List> {
-  const { data } = await bff<List>(`/api/lists/${id}`, { method: "PATCH", body: { name } });
+/** Rename, recolour or move (`position`) a list. */
+export async function updateList(id: string, changes: UpdateList): Promise<List> {
+  const { data } = await bff<List>(`/api/lists/${id}`, { method: "PATCH", body: changes });
   return data;
 }
 

@@ -1,21 +1,34 @@
 "use client";
 
-import type { List } from "@taskvault/contract/lists";
-import { type FormEvent, type MouseEvent, useState } from "react";
+import type { List, ListColor, UpdateList } from "@taskvault/contract/lists";
+import { type FormEvent, lazy, type MouseEvent, Suspense, useState } from "react";
+import { moveKeepingFocus } from "@/components/move-keeping-focus.ts";
 import { BffError } from "@/lib/bff-client.ts";
 import { type TodoView, viewHref } from "../todos/todo-view.ts";
+import { COLORS } from "./list-colors.ts";
+
+// Fetched when a list is first edited: the list itself does not need the form.
+const ListEditor = lazy(() => import("./list-editor.tsx"));
 
 export type ListActions = {
   create(name: string): Promise<void>;
-  rename(id: string, name: string): Promise<void>;
+  /** Rename and/or recolour. */
+  update(id: string, changes: Pick<UpdateList, "name" | "color">): Promise<void>;
+  /** One place up or down; shown at once, put back if the API refuses (then this rejects). */
+  move(id: string, direction: "up" | "down"): Promise<void>;
   /** `todos` is asked for when the list still holds todos. */
   remove(id: string, todos?: "delete" | "inbox"): Promise<void>;
 };
 
+// Small enough that four fit beside a list's name, large enough to tap (WCAG 2.5.8: 24 px).
+const ROW_BUTTON =
+  "inline-flex size-6 shrink-0 items-center justify-center rounded-md text-xs text-slate-600 hover:bg-slate-200 hover:text-slate-900 disabled:opacity-40 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white";
+
 /**
- * The Inbox and the user's lists, each with its number of open todos. Selecting one filters the
- * todos (`?list=…`, so it survives a reload and works as a link). On phones it is a drawer behind
- * the "Lists" button. Deleting a list that holds todos asks whether they move to the Inbox or go.
+ * The Inbox and the user's lists, each with its colour and number of open todos. Selecting one
+ * filters the todos (`?list=…`, so it survives a reload and works as a link). On phones it is a
+ * drawer behind the "Lists" button. Lists are renamed and recoloured (✎), moved up and down
+ * (↑ ↓), and deleted; deleting a list that holds todos asks whether they move to the Inbox or go.
  */
 export function ListsSidebar({
   lists,
@@ -34,7 +47,7 @@ export function ListsSidebar({
 }) {
   const [isOpen, setIsOpen] = useState(false);
   const [isAdding, setIsAdding] = useState(false);
-  const [renamingId, setRenamingId] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<List | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -45,13 +58,14 @@ export function ListsSidebar({
     setIsOpen(false);
   }
 
-  async function run(task: () => Promise<void>): Promise<boolean> {
+  async function run(task: () => Promise<void>, failure?: string): Promise<boolean> {
     setError(null);
     try {
       await task();
       return true;
     } catch (caught) {
-      setError(caught instanceof BffError ? caught.message : "Something went wrong. Try again.");
+      const reason = caught instanceof BffError ? caught.message : "Something went wrong. Try again.";
+      setError(failure ? `${failure}: ${reason}` : reason);
       return false;
     }
   }
@@ -64,12 +78,22 @@ export function ListsSidebar({
     if (await run(() => actions.create(name))) setIsAdding(false);
   }
 
-  async function submitRename(event: FormEvent<HTMLFormElement>, list: List) {
+  async function submitEdit(event: FormEvent<HTMLFormElement>, list: List) {
     event.preventDefault();
-    const input = event.currentTarget.elements.namedItem("name") as HTMLInputElement;
-    const name = input.value.trim();
-    if (!name || name === list.name) return setRenamingId(null);
-    if (await run(() => actions.rename(list.id, name))) setRenamingId(null);
+    const form = new FormData(event.currentTarget);
+    const name = String(form.get("name") ?? "").trim();
+    const color = (String(form.get("color") ?? "") || null) as ListColor | null;
+    const changes: Pick<UpdateList, "name" | "color"> = {};
+    if (name && name !== list.name) changes.name = name;
+    if (color !== list.color) changes.color = color;
+    if (Object.keys(changes).length === 0) return setEditingId(null);
+    if (await run(() => actions.update(list.id, changes))) setEditingId(null);
+  }
+
+  function move(event: MouseEvent<HTMLButtonElement>, list: List, direction: "up" | "down") {
+    moveKeepingFocus(event.currentTarget, () => {
+      void run(() => actions.move(list.id, direction), `Could not move “${list.name}”`);
+    });
   }
 
   async function confirmDelete(list: List, todos?: "delete" | "inbox") {
@@ -79,7 +103,7 @@ export function ListsSidebar({
     }
   }
 
-  const entry = (id: TodoView["list"], name: string) => {
+  const entry = (id: TodoView["list"], name: string, color: ListColor | null = null) => {
     const isCurrent = view.list === id;
     const count = counts.get(id) ?? 0;
     return (
@@ -87,20 +111,24 @@ export function ListsSidebar({
         href={viewHref({ ...view, list: id })}
         aria-current={isCurrent ? "page" : undefined}
         onClick={(event) => go(event, id)}
-        className={`flex min-w-0 flex-1 items-center justify-between gap-2 rounded-lg px-3 py-1.5 text-sm ${
+        title={name}
+        className={`flex min-w-0 flex-1 items-center gap-2 rounded-lg px-2.5 py-1.5 text-sm ${
           isCurrent
             ? "bg-brand-600 font-medium text-white dark:bg-brand-500"
             : "text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
         }`}
       >
-        <span className="truncate">{name}</span>
+        {color ? (
+          <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${COLORS[color].swatch}`} />
+        ) : null}
+        <span className="flex-1 truncate">{name}</span>
         <span className="text-xs tabular-nums opacity-80">{count}</span>
       </a>
     );
   };
 
   return (
-    <div className="md:w-52 md:shrink-0">
+    <div className="md:w-64 md:shrink-0">
       <button
         type="button"
         className="btn-secondary mb-2 md:hidden"
@@ -116,35 +144,47 @@ export function ListsSidebar({
             <li className="flex">{entry("inbox", "Inbox")}</li>
             <li className="flex">{entry("today", "Today")}</li>
             <li className="flex">{entry("upcoming", "Upcoming")}</li>
-            {lists.map((list) => (
-              <li key={list.id} className="group flex items-center gap-1">
-                {renamingId === list.id ? (
-                  <form className="flex-1" onSubmit={(event) => submitRename(event, list)}>
-                    <input
-                      name="name"
-                      aria-label="List name"
-                      defaultValue={list.name}
-                      maxLength={60}
-                      className="field py-1 text-sm"
-                      // biome-ignore lint/a11y/noAutofocus: the user just asked to rename this list
-                      autoFocus
-                      onKeyDown={(event) => event.key === "Escape" && setRenamingId(null)}
-                    />
-                  </form>
+            {lists.map((list, index) => (
+              <li key={list.id} className="flex items-center gap-0.5">
+                {editingId === list.id ? (
+                  <Suspense fallback={entry(list.id, list.name, list.color)}>
+                    <ListEditor list={list} onSubmit={submitEdit} onCancel={() => setEditingId(null)} />
+                  </Suspense>
                 ) : (
                   <>
-                    {entry(list.id, list.name)}
+                    {entry(list.id, list.name, list.color)}
                     <button
                       type="button"
-                      className="btn-ghost px-1.5 py-1 text-xs"
+                      data-move="up"
+                      className={ROW_BUTTON}
+                      aria-label={`Move ${list.name} up`}
+                      disabled={index === 0}
+                      onClick={(event) => move(event, list, "up")}
+                    >
+                      <span aria-hidden="true">↑</span>
+                    </button>
+                    <button
+                      type="button"
+                      data-move="down"
+                      className={ROW_BUTTON}
+                      aria-label={`Move ${list.name} down`}
+                      disabled={index === lists.length - 1}
+                      onClick={(event) => move(event, list, "down")}
+                    >
+                      <span aria-hidden="true">↓</span>
+                    </button>
+                    <button
+                      type="button"
+                      className={ROW_BUTTON}
                       aria-label={`Rename list ${list.name}`}
-                      onClick={() => setRenamingId(list.id)}
+                      title="Rename or recolour"
+                      onClick={() => setEditingId(list.id)}
                     >
                       ✎
                     </button>
                     <button
                       type="button"
-                      className="btn-ghost px-1.5 py-1 text-xs"
+                      className={ROW_BUTTON}
                       aria-label={`Delete list ${list.name}`}
                       onClick={() => ((totals.get(list.id) ?? 0) > 0 ? setDeleting(list) : void confirmDelete(list))}
                     >

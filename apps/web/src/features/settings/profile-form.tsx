@@ -4,7 +4,8 @@ import type { User } from "@taskvault/contract/auth";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { TextField } from "@/features/auth/text-field.tsx";
-import { BffError, bff } from "@/lib/bff-client.ts";
+import { BffError } from "@/lib/bff-client.ts";
+import { updateProfile } from "./profile-api.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
 export function ProfileForm({ user }: { user: User }) {
@@ -20,7 +21,7 @@ export function ProfileForm({ user }: { user: User }) {
     setStatus(null);
     setErrors({});
     try {
-      await bff<User>("/api/me", { method: "PATCH", body: { name } });
+      await updateProfile({ name });
       setStatus({ tone: "ok", message: "Name saved." });
       // Re-render the server parts (the header shows the name) without a full reload.
       router.refresh();

@@ -1,4 +1,4 @@
-import type { CreateTodo, ParsedTodo, Todo, TodoPage, UpdateTodo } from "@taskvault/contract/todos";
+import type { CreateTodo, ParsedTodo, Todo, TodoPage, UpdateTodo, UpdateTodoResult } from "@taskvault/contract/todos";
 import { bff } from "@/lib/bff-client.ts";
 
 /** Browser-side calls to the BFF's todo routes. */
@@ -12,8 +12,9 @@ export async function createTodo(input: CreateTodo): Promise<Todo> {
   return data;
 }
 
-export async function updateTodo(id: string, changes: UpdateTodo, version: number): Promise<Todo> {
-  const { data } = await bff<Todo>(`/api/todos/${id}`, {
+/** The saved todo, with `next` when completing a recurring todo created its next instance. */
+export async function updateTodo(id: string, changes: UpdateTodo, version: number): Promise<UpdateTodoResult> {
+  const { data } = await bff<UpdateTodoResult>(`/api/todos/${id}`, {
     method: "PATCH",
     body: changes,
     headers: { "If-Match": `"${version}"` },
@@ -52,9 +53,8 @@ export async function fetchAllTodos(): Promise<Todo[]> {
   return items;
 }
 
-/** What a quick-add line means (`#List @tag !high tomorrow 5pm every week`); creates nothing. */
-export async function parseQuickAdd(text: string, signal?: AbortSignal): Promise<ParsedTodo> {
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** What a quick-add line means (`#List @tag !high tomorrow 5pm every week`, days in `tz`); creates nothing. */
+export async function parseQuickAdd(text: string, tz: string, signal?: AbortSignal): Promise<ParsedTodo> {
   const { data } = await bff<ParsedTodo>("/api/todos/parse", { method: "POST", body: { text, tz }, signal });
   return data;
 }

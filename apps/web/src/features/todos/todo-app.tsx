@@ -3,24 +3,28 @@
 import type { List } from "@taskvault/contract/lists";
 import type { CreateTodo, ParsedTodo, Todo, UpdateTodo } from "@taskvault/contract/todos";
 import { useSearchParams } from "next/navigation";
-import { type FormEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from "react";
+import { type FormEvent, lazy, type MouseEvent, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { ToastRegion, useToasts } from "@/components/toasts.tsx";
 import { BffError } from "@/lib/bff-client.ts";
 import * as listApi from "../lists/list-api.ts";
 import { ListsContext } from "../lists/lists-context.ts";
 import { type ListActions, ListsSidebar } from "../lists/lists-sidebar.tsx";
+import { dayIn } from "./days.ts";
+import { dueAtFromInputs, formatDue } from "./due-date.ts";
 import { chipsOf } from "./quick-add.ts";
 import { ReminderBell } from "./reminder-bell.tsx";
 import { groupSubtasks, SubtasksContext } from "./subtasks-context.ts";
+import { TimeZoneContext, useDayRollover, useTimeZone } from "./time-zone.ts";
 import * as api from "./todo-api.ts";
 import { type TodoActions, TodoItem } from "./todo-item.tsx";
 import {
   activeCountsByList,
   countActive,
   DATE_VIEWS,
-  endOfToday,
+  groupByDay,
   parseView,
   positionNextTo,
+  positionOneStep,
   SORTS,
   STATUS_FILTERS,
   type TodoView,
@@ -30,14 +34,32 @@ import {
 import { useLiveChanges } from "./use-live-changes.ts";
 import { useReminders } from "./use-reminders.ts";
 
+// Rarely shown (a profile still on UTC, seen from elsewhere), so fetched only when it is.
+const TimeZoneOffer = lazy(() => import("./time-zone-offer.tsx"));
+
 /**
  * The interactive todo list. It starts from the server-rendered todos and changes them
  * optimistically: the screen updates at once, the BFF call follows, and a refusal rolls the change
  * back with a message. Calls for one todo run one after another, each with the version the
  * previous one returned, so quick toggles never trip over their own If-Match.
  */
-export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; initialLists: List[] }) {
+export function TodoApp({
+  initialTodos,
+  initialLists,
+  profileTimeZone,
+}: {
+  initialTodos: Todo[];
+  initialLists: List[];
+  /** The zone of the user's profile, when the API says (see `useTimeZone`). */
+  profileTimeZone: string | undefined;
+}) {
   const view = parseView(useSearchParams());
+  // Set here when the user accepts their device's zone for a profile still on the default UTC.
+  const [chosenTimeZone, setChosenTimeZone] = useState<string | undefined>(undefined);
+  const timeZone = useTimeZone(chosenTimeZone ?? profileTimeZone);
+  const timeZoneRef = useRef(timeZone);
+  timeZoneRef.current = timeZone;
+  useDayRollover(timeZone);
   const viewRef = useRef(view);
   viewRef.current = view;
   const [todos, setTodos] = useState(initialTodos);
@@ -68,7 +90,7 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
     parseTimer.current = window.setTimeout(() => {
       const controller = new AbortController();
       parseAbort.current = controller;
-      api.parseQuickAdd(trimmed, controller.signal).then(
+      api.parseQuickAdd(trimmed, timeZoneRef.current, controller.signal).then(
         (parsed) => {
           if (!controller.signal.aborted) setUnderstood({ text: trimmed, parsed });
         },
@@ -119,8 +141,9 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
         const base = confirmedOf(id);
         if (!base) return;
         try {
-          const saved = await api.updateTodo(id, changes, base.version);
+          const { next, ...saved } = await api.updateTodo(id, changes, base.version);
           confirmed.set(id, saved);
+          if (next) addNextInstance(next);
           // Later optimistic edits may be queued: keep their values, take the server's bookkeeping.
           setTodos((current) =>
             current.map((todo) =>
@@ -165,6 +188,14 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
       // Roll back only the fields this change touched; other edits may have succeeded since.
       setTodos((current) => current.map((todo) => (todo.id === id ? { ...todo, ...pick(before, changes) } : todo)));
       show({ tone: "error", message: `Could not save “${before.title}”: ${messageOf(error)}` });
+    }
+
+    /** Completing a recurring todo created its next instance: show it now, not when the stream brings it. */
+    function addNextInstance(next: Todo) {
+      confirmed.set(next.id, next);
+      setTodos((current) => (current.some((todo) => todo.id === next.id) ? current : [...current, next]));
+      const due = next.dueAt ? `, due ${formatDue(next.dueAt, timeZoneRef.current)}` : "";
+      show({ tone: "info", message: `“${next.title}” repeats: the next one is added${due}.` });
     }
 
     function remove(todo: Todo) {
@@ -222,12 +253,18 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
       update,
       remove,
       move(id, direction) {
-        const ordered = visibleTodos(todosRef.current, {
-          status: "all",
-          q: "",
-          sort: "position",
-          list: viewRef.current.list,
-        });
+        const moving = find(id);
+        if (moving && moving.parentId !== null) {
+          // A subtask moves among its siblings, in its parent's details.
+          const siblings = todosRef.current.filter((todo) => todo.parentId === moving.parentId);
+          reposition(id, positionOneStep(siblings, id, direction));
+          return;
+        }
+        const ordered = visibleTodos(
+          todosRef.current,
+          { status: "all", q: "", sort: "position", list: viewRef.current.list },
+          timeZoneRef.current,
+        );
         const index = ordered.findIndex((todo) => todo.id === id);
         const anchor = ordered[direction === "up" ? index - 1 : index + 1];
         if (index === -1 || !anchor) return;
@@ -241,7 +278,8 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
           confirmed.set(created.id, created);
           setTodos((current) => (current.some((todo) => todo.id === created.id) ? current : [...current, created]));
         } catch (error) {
-          show({ tone: "error", message: `Could not add “${title}”: ${messageOf(error)}` });
+          // Shown by the form it came from (e.g. the API's "at most 3 levels deep").
+          throw new Error(`Could not add “${title}”: ${messageOf(error)}`);
         }
       },
       drop(movingId, anchorId, side) {
@@ -307,7 +345,7 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
     let meaning: ParsedTodo | null = null;
     if (!keepLiteral) {
       const known = understoodRef.current;
-      meaning = known?.text === text ? known.parsed : await api.parseQuickAdd(text).catch(() => null);
+      meaning = known?.text === text ? known.parsed : await api.parseQuickAdd(text, timeZone).catch(() => null);
       if (meaning && !meaning.title.trim()) meaning = null;
     }
     const title = meaning?.title.trim() ?? text;
@@ -318,7 +356,7 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
     if (listId) fields.listId = listId;
     if (meaning?.dueAt) fields.dueAt = meaning.dueAt;
     // Added in Today without a date of its own: due today, so it stays in view.
-    else if (view.list === "today") fields.dueAt = new Date(endOfToday() - 999).toISOString();
+    else if (view.list === "today") fields.dueAt = dueAtFromInputs(dayIn(Date.now(), timeZone), "", timeZone);
     if (meaning?.recurrence) fields.recurrence = meaning.recurrence;
     if (meaning?.tags.length) fields.tags = meaning.tags;
     if (meaning && meaning.priority !== "none") fields.priority = meaning.priority;
@@ -342,7 +380,7 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
       recurrence: null,
       recurFrom: "due",
       remindAt: null,
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      timezone: timeZone,
       ...fields,
     };
     setTodos((current) => [...current, temp]);
@@ -381,9 +419,24 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
       const created = await listApi.createList(name);
       setLists((current) => upsertList(current, created));
     },
-    async rename(id, name) {
-      const renamed = await listApi.renameList(id, name);
-      setLists((current) => upsertList(current, renamed));
+    async update(id, changes) {
+      const updated = await listApi.updateList(id, changes);
+      setLists((current) => upsertList(current, updated));
+    },
+    async move(id, direction) {
+      const before = listsRef.current.find((list) => list.id === id);
+      const position = positionOneStep(listsRef.current, id, direction);
+      if (!before || position === null) return;
+      const placeAt = (at: number) => (current: List[]) =>
+        sortLists(current.map((list) => (list.id === id ? { ...list, position: at } : list)));
+      setLists(placeAt(position));
+      try {
+        const moved = await listApi.updateList(id, { position });
+        setLists((current) => upsertList(current, moved));
+      } catch (error) {
+        setLists(placeAt(before.position));
+        throw error;
+      }
     },
     async remove(id, todosGo) {
       await listApi.deleteList(id, todosGo);
@@ -398,113 +451,143 @@ export function TodoApp({ initialTodos, initialLists }: { initialTodos: Todo[]; 
   const totalsByList = new Map<string, number>();
   for (const todo of todos) if (todo.listId) totalsByList.set(todo.listId, (totalsByList.get(todo.listId) ?? 0) + 1);
 
-  const shown = visibleTodos(todos, view);
+  const shown = visibleTodos(todos, view, timeZone);
   const topLevel = todos.filter((todo) => todo.parentId === null);
   const activeCount = countActive(topLevel);
   const completedCount = topLevel.length - activeCount;
   const subtasksByParent = groupSubtasks(todos);
-  const canReorder = view.sort === "position" && !DATE_VIEWS.has(view.list);
+  const isDateView = DATE_VIEWS.has(view.list);
+  const canReorder = view.sort === "position" && !isDateView;
+  const renderItem = (todo: Todo) => (
+    <TodoItem
+      key={todo.id}
+      todo={todo}
+      actions={actions}
+      canReorder={canReorder}
+      isEditing={editingId === todo.id}
+      setEditing={setEditingId}
+    />
+  );
 
   return (
     <ListsContext value={lists}>
-      <SubtasksContext value={subtasksByParent}>
-        <div className="md:flex md:gap-4">
-          <ListsSidebar
-            lists={lists}
-            counts={activeCountsByList(topLevel)}
-            totals={totalsByList}
-            view={view}
-            actions={listActions}
-          />
-          <div className="min-w-0 flex-1">
-            <form onSubmit={addTodo} className="card flex items-center gap-2 p-2">
-              <input
-                ref={newTodoInput}
-                className="field border-0 bg-transparent text-lg focus-visible:outline-offset-0 dark:bg-transparent"
-                aria-label="New todo"
-                placeholder="What needs to be done?"
-                maxLength={200}
-                autoComplete="off"
-                enterKeyHint="done"
-                aria-describedby="quick-add-understood"
-                onChange={(event) => scheduleParse(event.currentTarget.value)}
-              />
-              <button type="submit" className="btn-primary shrink-0">
-                Add
-              </button>
-              <ReminderBell fired={reminders.fired} clear={reminders.clear} />
-            </form>
-            <QuickAddUnderstood
-              chips={understood && !isLiteral ? chipsOf(understood.parsed) : []}
-              isLiteral={isLiteral}
-              canBeLiteral={understood !== null && chipsOf(understood.parsed).length > 0}
-              toggleLiteral={() => setIsLiteral((literal) => !literal)}
+      <TimeZoneContext value={timeZone}>
+        <SubtasksContext value={subtasksByParent}>
+          <div className="md:flex md:gap-4">
+            <ListsSidebar
+              lists={lists}
+              counts={activeCountsByList(topLevel, timeZone)}
+              totals={totalsByList}
+              view={view}
+              actions={listActions}
             />
+            <div className="min-w-0 flex-1">
+              <form onSubmit={addTodo} className="card flex items-center gap-2 p-2">
+                <input
+                  ref={newTodoInput}
+                  className="field border-0 bg-transparent text-lg focus-visible:outline-offset-0 dark:bg-transparent"
+                  aria-label="New todo"
+                  placeholder="What needs to be done?"
+                  maxLength={200}
+                  autoComplete="off"
+                  enterKeyHint="done"
+                  aria-describedby="quick-add-understood"
+                  onChange={(event) => scheduleParse(event.currentTarget.value)}
+                />
+                <button type="submit" className="btn-primary shrink-0">
+                  Add
+                </button>
+                <ReminderBell fired={reminders.fired} clear={reminders.clear} />
+              </form>
+              <QuickAddUnderstood
+                chips={
+                  understood && !isLiteral
+                    ? chipsOf(understood.parsed, (iso) => formatDue(iso, timeZone, { withWeekday: true }))
+                    : []
+                }
+                isLiteral={isLiteral}
+                canBeLiteral={understood !== null && chipsOf(understood.parsed).length > 0}
+                toggleLiteral={() => setIsLiteral((literal) => !literal)}
+              />
 
-            <ViewControls view={view} />
-            {liveStatus === "reconnecting" ? (
-              <p role="status" className="mt-2 text-center text-xs text-slate-500 dark:text-slate-400">
-                Reconnecting…
-              </p>
-            ) : null}
-
-            <section aria-label="Todo list" className="card mt-3 overflow-hidden" data-live-status={liveStatus}>
-              <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 sm:px-4 dark:border-slate-800">
-                <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
-                  {activeCount} {activeCount === 1 ? "item" : "items"} left
+              <ViewControls view={view} />
+              {liveStatus === "reconnecting" ? (
+                <p role="status" className="mt-2 text-center text-xs text-slate-500 dark:text-slate-400">
+                  Reconnecting…
                 </p>
-                <div className="flex gap-1">
-                  <button
-                    type="button"
-                    className="btn-ghost"
-                    disabled={activeCount === 0}
-                    onClick={() =>
-                      void bulk(
-                        (todo) => (todo.completed ? todo : { ...todo, completed: true }),
-                        api.completeAll,
-                        "Could not complete all",
-                      )
-                    }
-                  >
-                    Mark all complete
-                  </button>
-                  <button
-                    type="button"
-                    className="btn-ghost"
-                    disabled={completedCount === 0}
-                    onClick={() =>
-                      void bulk(
-                        (todo) => (todo.completed ? null : todo),
-                        api.clearCompleted,
-                        "Could not clear completed",
-                      )
-                    }
-                  >
-                    Clear completed
-                  </button>
+              ) : null}
+
+              <section aria-label="Todo list" className="card mt-3 overflow-hidden" data-live-status={liveStatus}>
+                <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 sm:px-4 dark:border-slate-800">
+                  <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+                    {activeCount} {activeCount === 1 ? "item" : "items"} left
+                  </p>
+                  <div className="flex gap-1">
+                    <button
+                      type="button"
+                      className="btn-ghost"
+                      disabled={activeCount === 0}
+                      onClick={() =>
+                        void bulk(
+                          (todo) => (todo.completed ? todo : { ...todo, completed: true }),
+                          api.completeAll,
+                          "Could not complete all",
+                        )
+                      }
+                    >
+                      Mark all complete
+                    </button>
+                    <button
+                      type="button"
+                      className="btn-ghost"
+                      disabled={completedCount === 0}
+                      onClick={() =>
+                        void bulk(
+                          (todo) => (todo.completed ? null : todo),
+                          api.clearCompleted,
+                          "Could not clear completed",
+                        )
+                      }
+                    >
+                      Clear completed
+                    </button>
+                  </div>
                 </div>
-              </div>
-              {shown.length > 0 ? (
-                <ul aria-label="Todos">
-                  {shown.map((todo) => (
-                    <TodoItem
-                      key={todo.id}
-                      todo={todo}
-                      actions={actions}
-                      canReorder={canReorder}
-                      isEditing={editingId === todo.id}
-                      setEditing={setEditingId}
-                    />
-                  ))}
-                </ul>
-              ) : (
-                <EmptyState view={view} hasTodos={todos.length > 0} />
-              )}
-            </section>
-            <ToastRegion toasts={toasts} dismiss={dismiss} />
+                {isDateView && shown.length > 0 ? (
+                  <>
+                    {profileTimeZone === "UTC" && chosenTimeZone === undefined ? (
+                      <Suspense fallback={null}>
+                        <TimeZoneOffer onAccept={setChosenTimeZone} />
+                      </Suspense>
+                    ) : null}
+                    {/* Headed groups, so a screen reader can jump from day to day. */}
+                    {groupByDay(shown, timeZone).map((group) => (
+                      <section key={group.key} aria-labelledby={`day-${group.key}`}>
+                        <h2
+                          id={`day-${group.key}`}
+                          className={`border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm font-semibold sm:px-4 dark:border-slate-800 dark:bg-slate-950 ${
+                            group.key === "overdue"
+                              ? "text-red-700 dark:text-red-400"
+                              : "text-slate-600 dark:text-slate-400"
+                          }`}
+                        >
+                          {group.label}
+                        </h2>
+                        <ul aria-label={group.label}>{group.todos.map(renderItem)}</ul>
+                      </section>
+                    ))}
+                  </>
+                ) : shown.length > 0 ? (
+                  <ul aria-label="Todos">{shown.map(renderItem)}</ul>
+                ) : (
+                  <EmptyState view={view} hasTodos={todos.length > 0} />
+                )}
+              </section>
+              <ToastRegion toasts={toasts} dismiss={dismiss} />
+            </div>
           </div>
-        </div>
-      </SubtasksContext>
+        </SubtasksContext>
+      </TimeZoneContext>
     </ListsContext>
   );
 }
@@ -551,10 +634,15 @@ function QuickAddUnderstood({
 }
 
 function upsertList(lists: List[], list: List): List[] {
-  const next = lists.some((item) => item.id === list.id)
-    ? lists.map((item) => (item.id === list.id && item.version <= list.version ? list : item))
-    : [...lists, list];
-  return next.sort((a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt));
+  return sortLists(
+    lists.some((item) => item.id === list.id)
+      ? lists.map((item) => (item.id === list.id && item.version <= list.version ? list : item))
+      : [...lists, list],
+  );
+}
+
+function sortLists(lists: List[]): List[] {
+  return lists.sort((a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt));
 }
 
 function ViewControls({ view }: { view: TodoView }) {

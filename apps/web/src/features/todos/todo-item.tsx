@@ -3,26 +3,33 @@
 import type { Priority, Todo, UpdateTodo } from "@taskvault/contract/todos";
 import {
   type DragEvent,
-  type FormEvent,
   type KeyboardEvent,
+  lazy,
   memo,
+  Suspense,
   useContext,
   useEffect,
   useId,
   useRef,
   useState,
 } from "react";
-import { ListsContext } from "../lists/lists-context.ts";
-import { dateInputFromDueAt, dueAtFromDateInput, formatDue } from "./due-date.ts";
-import { describeRecurrence } from "./quick-add.ts";
+import { formatDue } from "./due-date.ts";
 import { SubtasksContext } from "./subtasks-context.ts";
+import { TimeZoneContext } from "./time-zone.ts";
 import { isOverdue } from "./todo-view.ts";
+
+// The details form and subtasks are a chunk of their own, fetched when first wanted (or when the
+// pointer or focus reaches a Details button, so it is usually there by the click).
+const loadDetails = () => import("./todo-details.tsx");
+const TodoDetailsPanel = lazy(loadDetails);
 
 export type TodoActions = {
   update(id: string, changes: UpdateTodo): void;
   remove(todo: Todo): void;
+  /** One place up or down: among the list shown, or for a subtask among its siblings. */
   move(id: string, direction: "up" | "down"): void;
   drop(movingId: string, anchorId: string, side: "before" | "after"): void;
+  /** Rejects with the reason (the API's message) when the subtask could not be added. */
   addSubtask(parent: Todo, title: string): Promise<void>;
 };
 
@@ -137,6 +144,8 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
               aria-label={`Details for ${todo.title}`}
               aria-expanded={isShowingDetails}
               disabled={isPending}
+              onPointerEnter={loadDetails}
+              onFocus={loadDetails}
               onClick={() => setIsShowingDetails((shown) => !shown)}
             >
               <span aria-hidden="true">⋯</span>
@@ -193,78 +202,25 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
         </div>
       ) : null}
       {isShowingDetails && !isEditing ? (
-        <TodoDetails
-          todo={todo}
-          onSave={(changes) => {
-            setIsShowingDetails(false);
-            actions.update(todo.id, changes);
-          }}
-          onCancel={() => setIsShowingDetails(false)}
-        />
+        <Suspense fallback={<p className="mt-2 text-sm text-slate-600 dark:text-slate-400">Loading details…</p>}>
+          <TodoDetailsPanel
+            todo={todo}
+            actions={actions}
+            onSave={(changes) => {
+              setIsShowingDetails(false);
+              actions.update(todo.id, changes);
+            }}
+            onCancel={() => setIsShowingDetails(false)}
+          />
+        </Suspense>
       ) : null}
-      {isShowingDetails && !isEditing && !isPending ? <Subtasks parent={todo} actions={actions} /> : null}
     </li>
   );
 });
 
-/** A todo's subtasks in its details: tick them off, add more. */
-function Subtasks({ parent, actions }: { parent: Todo; actions: TodoActions }) {
-  const subtasks = useContext(SubtasksContext).get(parent.id) ?? [];
-  const [isAdding, setIsAdding] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const input = form.elements.namedItem("subtask") as HTMLInputElement;
-    const title = input.value.trim().slice(0, 200);
-    if (!title) return;
-    setIsAdding(true);
-    await actions.addSubtask(parent, title);
-    setIsAdding(false);
-    input.value = "";
-    input.focus();
-  }
-
-  const done = subtasks.filter((subtask) => subtask.completed).length;
-  return (
-    <section aria-label={`Subtasks of ${parent.title}`} className="mt-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-950">
-      <h3 className="label">Subtasks {subtasks.length > 0 ? `(${done}/${subtasks.length})` : null}</h3>
-      {subtasks.length > 0 ? (
-        <ul className="mb-2 space-y-1">
-          {subtasks.map((subtask) => (
-            <li key={subtask.id}>
-              <label className="flex items-center gap-2 text-sm">
-                <input
-                  type="checkbox"
-                  className="size-4"
-                  checked={subtask.completed}
-                  disabled={subtask.id.startsWith("temp-")}
-                  onChange={() => actions.update(subtask.id, { completed: !subtask.completed })}
-                />
-                <span className={subtask.completed ? "text-slate-500 line-through" : ""}>{subtask.title}</span>
-              </label>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <form className="flex gap-2" onSubmit={onSubmit}>
-        <input
-          name="subtask"
-          aria-label="New subtask"
-          maxLength={200}
-          className="field py-1 text-sm"
-          autoComplete="off"
-        />
-        <button type="submit" className="btn-secondary shrink-0 py-1 text-sm" disabled={isAdding}>
-          Add subtask
-        </button>
-      </form>
-    </section>
-  );
-}
-
 function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
   const subtasks = useContext(SubtasksContext).get(todo.id) ?? [];
+  const timeZone = useContext(TimeZoneContext);
   const done = subtasks.filter((subtask) => subtask.completed).length;
   if (todo.priority === "none" && !todo.dueAt && todo.tags.length === 0 && !todo.description && subtasks.length === 0)
     return null;
@@ -293,7 +249,7 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
         >
           {overdue ? "Overdue · " : "Due "}
           <time dateTime={todo.dueAt} suppressHydrationWarning>
-            {formatDue(todo.dueAt)}
+            {formatDue(todo.dueAt, timeZone)}
           </time>
         </span>
       ) : null}
@@ -306,7 +262,9 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
         </span>
       ))}
       {todo.description ? (
-        <span className="truncate text-slate-600 dark:text-slate-400">{todo.description}</span>
+        <span className="truncate text-slate-600 dark:text-slate-400">
+          <TextWithLinks text={todo.description} />
+        </span>
       ) : null}
     </div>
   );
@@ -366,149 +324,26 @@ function TitleEditor({
   );
 }
 
-const REPEATS: { value: string; label: string }[] = [
-  { value: "", label: "Does not repeat" },
-  { value: "FREQ=DAILY", label: "Every day" },
-  { value: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", label: "Every weekday" },
-  { value: "FREQ=WEEKLY", label: "Every week" },
-  { value: "FREQ=MONTHLY", label: "Every month" },
-  { value: "FREQ=YEARLY", label: "Every year" },
-];
+// A web address in plain text, up to whitespace, minus trailing punctuation that ends the sentence.
+const WEB_ADDRESS = /(https?:\/\/[^\s<>"]*[^\s<>"'.,;:!?)\]])/i;
 
-/** `<input type="datetime-local">` speaks local wall time without a zone. */
-function localInputFromIso(iso: string | null): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: UpdateTodo): void; onCancel(): void }) {
-  const id = useId();
-  const lists = useContext(ListsContext);
-  const repeats =
-    todo.recurrence && !REPEATS.some((repeat) => repeat.value === todo.recurrence)
-      ? [...REPEATS, { value: todo.recurrence, label: describeRecurrence(todo.recurrence) }]
-      : REPEATS;
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const tags = [
-      ...new Set(
-        String(form.get("tags") ?? "")
-          .split(",")
-          .map((tag) => tag.trim().replace(/^#/, ""))
-          .filter(Boolean)
-          .map((tag) => tag.slice(0, 32)),
-      ),
-    ].slice(0, 20);
-    onSave({
-      priority: String(form.get("priority")) as Priority,
-      dueAt: dueAtFromDateInput(String(form.get("due") ?? "")),
-      tags,
-      description: String(form.get("description") ?? "").slice(0, 5000),
-      listId: String(form.get("list") ?? "") || null,
-      recurrence: String(form.get("repeat") ?? "") || null,
-      remindAt: form.get("remind") ? new Date(String(form.get("remind"))).toISOString() : null,
-    });
-  }
-
-  return (
-    <form className="mt-2 grid gap-3 rounded-lg bg-slate-50 p-3 sm:grid-cols-3 dark:bg-slate-950" onSubmit={onSubmit}>
-      <div>
-        <label className="label" htmlFor={`${id}-priority`}>
-          Priority
-        </label>
-        <select id={`${id}-priority`} name="priority" className="field" defaultValue={todo.priority}>
-          <option value="none">None</option>
-          <option value="low">Low</option>
-          <option value="medium">Medium</option>
-          <option value="high">High</option>
-        </select>
-      </div>
-      <div>
-        <label className="label" htmlFor={`${id}-due`}>
-          Due date
-        </label>
-        <input
-          id={`${id}-due`}
-          name="due"
-          type="date"
-          className="field"
-          defaultValue={dateInputFromDueAt(todo.dueAt)}
-        />
-      </div>
-      <div>
-        <label className="label" htmlFor={`${id}-tags`}>
-          Tags
-        </label>
-        <input
-          id={`${id}-tags`}
-          name="tags"
-          className="field"
-          placeholder="home, errands"
-          defaultValue={todo.tags.join(", ")}
-        />
-      </div>
-      <div>
-        <label className="label" htmlFor={`${id}-list`}>
-          List
-        </label>
-        <select id={`${id}-list`} name="list" className="field" defaultValue={todo.listId ?? ""}>
-          <option value="">Inbox</option>
-          {lists.map((list) => (
-            <option key={list.id} value={list.id}>
-              {list.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label className="label" htmlFor={`${id}-repeat`}>
-          Repeat
-        </label>
-        <select id={`${id}-repeat`} name="repeat" className="field" defaultValue={todo.recurrence ?? ""}>
-          {repeats.map((repeat) => (
-            <option key={repeat.value} value={repeat.value}>
-              {repeat.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label className="label" htmlFor={`${id}-remind`}>
-          Reminder
-        </label>
-        <input
-          id={`${id}-remind`}
-          name="remind"
-          type="datetime-local"
-          className="field"
-          defaultValue={localInputFromIso(todo.remindAt)}
-        />
-      </div>
-      <div className="sm:col-span-3">
-        <label className="label" htmlFor={`${id}-description`}>
-          Notes
-        </label>
-        <textarea
-          id={`${id}-description`}
-          name="description"
-          rows={2}
-          maxLength={5000}
-          className="field"
-          defaultValue={todo.description}
-        />
-      </div>
-      <div className="flex gap-2 sm:col-span-3">
-        <button type="submit" className="btn-primary">
-          Save details
-        </button>
-        <button type="button" className="btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+/** Notes are plain text; web addresses in them become links (only http and https ones, never `javascript:`). */
+function TextWithLinks({ text }: { text: string }) {
+  // `split` with a capturing group puts the addresses at the odd indexes.
+  return text.split(WEB_ADDRESS).map((part, index) =>
+    index % 2 === 1 ? (
+      <a
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text never reorder
+        key={index}
+        href={part}
+        target="_blank"
+        rel="noopener noreferrer nofollow"
+        className="text-brand-700 underline underline-offset-2 dark:text-brand-50"
+      >
+        {part}
+      </a>
+    ) : (
+      part
+    ),
   );
 }

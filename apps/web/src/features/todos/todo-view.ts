@@ -1,21 +1,16 @@
 import type { Priority, Todo, TodoSort } from "@taskvault/contract/todos";
+import { dayIn, dayLabel } from "./days.ts";
 
 /** What the todos page shows, as kept in its URL: `/?list=inbox&status=active&q=milk&sort=due`. */
 export type StatusFilter = "all" | "active" | "completed";
 /**
  * Which todos by list: every todo (`all`), the Inbox (no list), one list by id, or by due date:
- * `today` (due today or overdue) and `upcoming` (due after today), both soonest first.
+ * `today` (due today, or overdue) and `upcoming` (due after today), both soonest first. Days are
+ * the user's: counted in their time zone, whatever zone the server or browser runs in.
  */
 export type ListFilter = "all" | "inbox" | "today" | "upcoming" | (string & {});
 
 export const DATE_VIEWS = new Set<string>(["today", "upcoming"]);
-
-/** The end of the viewer's local day: "today" is everything due before it. */
-export function endOfToday(now = Date.now()): number {
-  const date = new Date(now);
-  date.setHours(23, 59, 59, 999);
-  return date.getTime();
-}
 export type TodoView = { status: StatusFilter; q: string; sort: TodoSort; list: ListFilter };
 
 export const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
@@ -59,12 +54,13 @@ export function viewHref(view: TodoView): string {
   return query ? `/?${query}` : "/";
 }
 
-export function visibleTodos(todos: Todo[], view: TodoView, now = Date.now()): Todo[] {
+export function visibleTodos(todos: Todo[], view: TodoView, timeZone = "UTC", now = Date.now()): Todo[] {
   const needle = view.q.trim().toLocaleLowerCase();
+  const today = dayIn(now, timeZone);
   const shown = todos.filter((todo) => {
     // Subtasks show inside their parent (progress and details), not as items of their own.
     if (todo.parentId !== null) return false;
-    if (!isInList(todo, view.list, now)) return false;
+    if (!isInList(todo, view.list, today, timeZone)) return false;
     if (view.status === "active" && todo.completed) return false;
     if (view.status === "completed" && !todo.completed) return false;
     if (!needle) return true;
@@ -79,8 +75,12 @@ export function visibleTodos(todos: Todo[], view: TodoView, now = Date.now()): T
   return shown.sort(comparator(sort));
 }
 
+/** What manual order needs of an item: todos and lists alike. */
+type Positioned = { id: string; position: number; createdAt: string };
+
+const byPosition = (a: Positioned, b: Positioned) => a.position - b.position || a.createdAt.localeCompare(b.createdAt);
+
 function comparator(sort: TodoSort): (a: Todo, b: Todo) => number {
-  const byPosition = (a: Todo, b: Todo) => a.position - b.position || a.createdAt.localeCompare(b.createdAt);
   switch (sort) {
     case "created":
       return (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
@@ -98,25 +98,65 @@ function comparator(sort: TodoSort): (a: Todo, b: Todo) => number {
   }
 }
 
-export function isInList(todo: Pick<Todo, "listId" | "dueAt">, list: ListFilter, now = Date.now()): boolean {
+/**
+ * `today` is the day (`YYYY-MM-DD`) it is in `timeZone`. Today holds what is due today, done or
+ * not, and what is still open from earlier days; a todo done last week is not today's business.
+ */
+export function isInList(
+  todo: Pick<Todo, "listId" | "dueAt" | "completed">,
+  list: ListFilter,
+  today: string,
+  timeZone: string,
+): boolean {
   if (list === "all") return true;
   if (list === "inbox") return todo.listId === null;
-  if (list === "today") return todo.dueAt !== null && Date.parse(todo.dueAt) <= endOfToday(now);
-  if (list === "upcoming") return todo.dueAt !== null && Date.parse(todo.dueAt) > endOfToday(now);
+  if (list === "today" || list === "upcoming") {
+    if (todo.dueAt === null) return false;
+    const day = dayIn(Date.parse(todo.dueAt), timeZone);
+    if (list === "upcoming") return day > today;
+    return day === today || (day < today && !todo.completed);
+  }
   return todo.listId === list;
 }
 
 /** Open todos per list id (`inbox` for those without a list, plus `today` and `upcoming`), for the sidebar. */
-export function activeCountsByList(todos: Todo[], now = Date.now()): Map<string, number> {
+export function activeCountsByList(todos: Todo[], timeZone = "UTC", now = Date.now()): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const today = dayIn(now, timeZone);
   for (const todo of todos) {
     if (todo.completed) continue;
     add(todo.listId ?? "inbox");
-    if (isInList(todo, "today", now)) add("today");
-    else if (isInList(todo, "upcoming", now)) add("upcoming");
+    if (isInList(todo, "today", today, timeZone)) add("today");
+    else if (isInList(todo, "upcoming", today, timeZone)) add("upcoming");
   }
   return counts;
+}
+
+export type DayGroup = { key: string; label: string; todos: Todo[] };
+
+/**
+ * A date view as headed groups, in the order given within each: Today has "Overdue" (open todos
+ * from earlier days) above "Today"; Upcoming has one group per day ("Tomorrow", "Wed 27 Nov" …).
+ */
+export function groupByDay(todos: Todo[], timeZone: string, now = Date.now()): DayGroup[] {
+  const today = dayIn(now, timeZone);
+  const groups = new Map<string, DayGroup>();
+  for (const todo of todos) {
+    if (todo.dueAt === null) continue;
+    const day = dayIn(Date.parse(todo.dueAt), timeZone);
+    const key = day < today ? "overdue" : day;
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, label: key === "overdue" ? "Overdue" : dayLabel(day, today), todos: [] };
+      groups.set(key, group);
+    }
+    group.todos.push(todo);
+  }
+  // Days compare as strings; "overdue" goes first whatever the alphabet says.
+  return [...groups.values()].sort((a, b) =>
+    a.key === "overdue" ? -1 : b.key === "overdue" ? 1 : a.key.localeCompare(b.key),
+  );
 }
 
 export function countActive(todos: Todo[]): number {
@@ -131,27 +171,35 @@ export function isOverdue(todo: Pick<Todo, "dueAt" | "completed">, now = Date.no
  * The position that puts `movingId` at `targetIndex` of the list in manual order: the midpoint
  * of its new neighbours, so only the moved todo changes.
  */
-export function positionForMove(todos: Todo[], movingId: string, targetIndex: number): number | null {
-  const ordered = [...todos].sort(comparator("position")).filter((todo) => todo.id !== movingId);
-  if (ordered.length === todos.length) return null;
+export function positionForMove(items: Positioned[], movingId: string, targetIndex: number): number | null {
+  const ordered = [...items].sort(byPosition).filter((item) => item.id !== movingId);
+  if (ordered.length === items.length) return null;
   const index = Math.max(0, Math.min(targetIndex, ordered.length));
   const before = ordered[index - 1];
   const after = ordered[index];
   if (!before && !after) return 0;
-  if (!before) return (after as Todo).position - 1;
+  if (!before) return (after as Positioned).position - 1;
   if (!after) return before.position + 1;
   return (before.position + after.position) / 2;
 }
 
-/** The position that puts `movingId` just before or after `anchorId` in manual order. */
+/** The position that puts `movingId` just before or after `anchorId` in manual order (todos or lists). */
 export function positionNextTo(
-  todos: Todo[],
+  items: Positioned[],
   movingId: string,
   anchorId: string,
   side: "before" | "after",
 ): number | null {
-  const ordered = [...todos].sort(comparator("position")).filter((todo) => todo.id !== movingId);
-  const anchorIndex = ordered.findIndex((todo) => todo.id === anchorId);
+  const ordered = [...items].sort(byPosition).filter((item) => item.id !== movingId);
+  const anchorIndex = ordered.findIndex((item) => item.id === anchorId);
   if (anchorIndex === -1) return null;
-  return positionForMove(todos, movingId, side === "before" ? anchorIndex : anchorIndex + 1);
+  return positionForMove(items, movingId, side === "before" ? anchorIndex : anchorIndex + 1);
+}
+
+/** The position that moves `movingId` one place up or down among `items`; null at either end. */
+export function positionOneStep(items: Positioned[], movingId: string, direction: "up" | "down"): number | null {
+  const ordered = [...items].sort(byPosition);
+  const index = ordered.findIndex((item) => item.id === movingId);
+  const anchor = index === -1 ? undefined : ordered[direction === "up" ? index - 1 : index + 1];
+  return anchor ? positionNextTo(items, movingId, anchor.id, direction === "up" ? "before" : "after") : null;
 }
