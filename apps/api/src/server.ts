@@ -4,12 +4,6 @@ import { ConfigError, loadConfig } from "./config.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-// Under load nearly everything a request allocates dies young, yet V8 lets the old generation grow
-// to up to 4x its live size before marking it, which doubled the resident memory of a busy server
-// (docs/benchmarks.md). Growing it by at most 20 % keeps memory near the live size; the marking is
-// incremental and concurrent, so throughput stayed within the noise. V8 reads this at every GC.
-setFlagsFromString("--heap-growing-percent=20");
-
 async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -23,6 +17,13 @@ async function main() {
   }
   const app = await buildApp({ config, logger: true });
   await app.listen({ port: config.API_PORT, host: config.HOST });
+  // Under load nearly everything a request allocates dies young, yet V8 lets the old generation grow
+  // to up to 4x its live size before marking it, which doubled the resident memory of a busy server
+  // (docs/benchmarks.md). Growing it by at most 50 % keeps memory near the live size; the marking is
+  // incremental and concurrent, so throughput stayed within the noise. Set once started, because
+  // start-up (above all the embedded database's) allocates fast and would mark over and over; V8
+  // reads the flag at every GC.
+  setFlagsFromString("--heap-growing-percent=50");
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.API_PORT;
   app.log.info(
