@@ -22,7 +22,18 @@ export function ReminderBell({ fired, clear }: { fired: FiredReminder[]; clear()
         aria-controls="reminder-panel"
         onClick={() => setIsOpen((open) => !open)}
       >
-        <span aria-hidden="true">🔔</span>
+        {/* Drawn, not an emoji: systems without an emoji font showed an empty box. */}
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 24 24"
+          className="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        >
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" strokeLinecap="round" strokeLinejoin="round" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
         {fired.length > 0 ? (
           <span
             aria-hidden="true"
