@@ -92,18 +92,25 @@ export function loadAtRate({ url, requests, duration, amount, rate, pid }) {
       if (++settled === total) finish();
     };
     const fire = (dueAt) => {
+      // A socket error can follow a complete answer: each request is counted once.
+      let counted = false;
+      const count = (ok) => {
+        if (counted) return;
+        counted = true;
+        settle(dueAt, ok);
+      };
       const spec = requests[next++ % requests.length];
       const { method, path, headers, body } = spec.setupRequest ? spec.setupRequest({ ...spec }) : spec;
       const outgoing = httpRequest(
         { agent, host: base.hostname, port: base.port, method, path, headers, timeout: 10_000 },
         (response) => {
           response.resume();
-          response.on("end", () => settle(dueAt, response.statusCode < 400));
-          response.on("error", () => settle(dueAt, false));
+          response.on("end", () => count(response.statusCode < 400));
+          response.on("error", () => count(false));
         },
       );
       outgoing.on("timeout", () => outgoing.destroy(new Error("timeout")));
-      outgoing.on("error", () => settle(dueAt, false));
+      outgoing.on("error", () => count(false));
       outgoing.end(body);
     };
     const tick = () => {
