@@ -22,6 +22,9 @@ export function TimeZoneForm({ profileTimeZone, zones }: { profileTimeZone: stri
   // The device's zone may be missing from the server's list (a newer or older zone database).
   const options = zones.includes(selected) ? zones : [selected, ...zones];
   const canOfferDevice = saved === "UTC" && browserTimeZone !== null && browserTimeZone !== "UTC";
+  // The device's zone is known only once hydrated. Before that, a choice would be reset by
+  // hydration and a click would submit the form natively, so both wait for it.
+  const isHydrated = browserTimeZone !== null;
 
   async function save(timeZone: string) {
     setIsPending(true);
@@ -54,7 +57,13 @@ export function TimeZoneForm({ profileTimeZone, zones }: { profileTimeZone: stri
           <label htmlFor={id} className="label">
             Time zone
           </label>
-          <select id={id} className="field" value={selected} onChange={(event) => setChosen(event.currentTarget.value)}>
+          <select
+            id={id}
+            className="field"
+            value={selected}
+            disabled={!isHydrated}
+            onChange={(event) => setChosen(event.currentTarget.value)}
+          >
             {options.map((zone) => (
               <option key={zone} value={zone}>
                 {zone.replaceAll("_", " ")}
@@ -76,7 +85,7 @@ export function TimeZoneForm({ profileTimeZone, zones }: { profileTimeZone: stri
           </p>
         ) : null}
         <div className="flex items-center gap-3">
-          <button type="submit" className="btn-primary" disabled={isPending}>
+          <button type="submit" className="btn-primary" disabled={isPending || !isHydrated}>
             {isPending ? "Saving…" : "Save time zone"}
           </button>
           <FormStatus status={status} />
