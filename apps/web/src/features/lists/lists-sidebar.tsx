@@ -2,7 +2,7 @@
 
 import type { List, ListColor, UpdateList } from "@taskvault/contract/lists";
 import { type FormEvent, lazy, type MouseEvent, Suspense, useState } from "react";
-import { moveKeepingFocus } from "@/components/move-keeping-focus.ts";
+import { MoveButtons } from "@/components/move-buttons.tsx";
 import { BffError } from "@/lib/bff-client.ts";
 import { type TodoView, viewHref } from "../todos/todo-view.ts";
 import { COLORS } from "./list-colors.ts";
@@ -90,12 +90,6 @@ export function ListsSidebar({
     if (await run(() => actions.update(list.id, changes))) setEditingId(null);
   }
 
-  function move(event: MouseEvent<HTMLButtonElement>, list: List, direction: "up" | "down") {
-    moveKeepingFocus(event.currentTarget, () => {
-      void run(() => actions.move(list.id, direction), `Could not move “${list.name}”`);
-    });
-  }
-
   async function confirmDelete(list: List, todos?: "delete" | "inbox") {
     if (await run(() => actions.remove(list.id, todos))) {
       setDeleting(null);
@@ -153,26 +147,15 @@ export function ListsSidebar({
                 ) : (
                   <>
                     {entry(list.id, list.name, list.color)}
-                    <button
-                      type="button"
-                      data-move="up"
+                    <MoveButtons
+                      name={list.name}
                       className={ROW_BUTTON}
-                      aria-label={`Move ${list.name} up`}
-                      disabled={index === 0}
-                      onClick={(event) => move(event, list, "up")}
-                    >
-                      <span aria-hidden="true">↑</span>
-                    </button>
-                    <button
-                      type="button"
-                      data-move="down"
-                      className={ROW_BUTTON}
-                      aria-label={`Move ${list.name} down`}
-                      disabled={index === lists.length - 1}
-                      onClick={(event) => move(event, list, "down")}
-                    >
-                      <span aria-hidden="true">↓</span>
-                    </button>
+                      canMoveUp={index > 0}
+                      canMoveDown={index < lists.length - 1}
+                      onMove={(direction) =>
+                        void run(() => actions.move(list.id, direction), `Could not move “${list.name}”`)
+                      }
+                    />
                     <button
                       type="button"
                       className={ROW_BUTTON}

@@ -1,8 +1,8 @@
 "use client";
 
 import type { Priority, RecurFrom, Todo, UpdateTodo } from "@taskvault/contract/todos";
-import { type FormEvent, type MouseEvent, useContext, useId, useState } from "react";
-import { moveKeepingFocus } from "@/components/move-keeping-focus.ts";
+import { type FormEvent, useContext, useId, useState } from "react";
+import { MoveButtons } from "@/components/move-buttons.tsx";
 import { ListsContext } from "../lists/lists-context.ts";
 import {
   dateInputFromDueAt,
@@ -328,8 +328,6 @@ function SubtaskItem({
   const [isAdding, setIsAdding] = useState(false);
   const isPending = subtask.id.startsWith("temp-");
   const done = children.filter((child) => child.completed).length;
-  const move = (event: MouseEvent<HTMLButtonElement>, direction: "up" | "down") =>
-    moveKeepingFocus(event.currentTarget, () => actions.move(subtask.id, direction));
 
   return (
     <li>
@@ -351,26 +349,13 @@ function SubtaskItem({
             ({done}/{children.length})
           </span>
         ) : null}
-        <button
-          type="button"
-          data-move="up"
+        <MoveButtons
+          name={subtask.title}
           className={SMALL_BUTTON}
-          aria-label={`Move ${subtask.title} up`}
-          disabled={isFirst || isPending}
-          onClick={(event) => move(event, "up")}
-        >
-          <span aria-hidden="true">↑</span>
-        </button>
-        <button
-          type="button"
-          data-move="down"
-          className={SMALL_BUTTON}
-          aria-label={`Move ${subtask.title} down`}
-          disabled={isLast || isPending}
-          onClick={(event) => move(event, "down")}
-        >
-          <span aria-hidden="true">↓</span>
-        </button>
+          canMoveUp={!isFirst && !isPending}
+          canMoveDown={!isLast && !isPending}
+          onMove={(direction) => actions.move(subtask.id, direction)}
+        />
         <button
           type="button"
           className={SMALL_BUTTON}
