@@ -44,7 +44,11 @@ async function openDatabase() {
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
-  const db = await PGlite.create({ dataDir: join(process.env.DATA_DIR ?? "./data", "pgdata") });
+  // The API's buffer pool size (apps/api/src/db/client.ts), so both run the same database.
+  const db = await PGlite.create({
+    dataDir: join(process.env.DATA_DIR ?? "./data", "pgdata"),
+    startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"],
+  });
   const on = (scope) => async (text, params) => (await scope.query(text, params)).rows;
   return {
     query: on(db),

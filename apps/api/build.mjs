@@ -2,7 +2,9 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["src/server.ts", "src/rotate-keys.ts"],
+  // The hashing thread is loaded by path (new URL("./hash-thread.js", import.meta.url)), so it is an
+  // entry point of its own, next to server.js.
+  entryPoints: ["src/server.ts", "src/rotate-keys.ts", { in: "src/auth/hash-thread.js", out: "hash-thread" }],
   outdir: "dist",
   bundle: true,
   platform: "node",

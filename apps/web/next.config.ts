@@ -1,14 +1,5 @@
 import type { NextConfig } from "next";
-
-// Headers every response carries. The Content-Security-Policy of pages needs a fresh nonce per
-// request, so src/proxy.ts sets it; BFF JSON responses get a deny-everything policy here.
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+import { BFF_HEADERS, SECURITY_HEADERS } from "./server/bff-headers.mjs";
 
 const nextConfig: NextConfig = {
   // The contract package ships TypeScript source; Next compiles it like app code.
@@ -17,14 +8,8 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   async headers() {
     return [
-      { source: "/:path*", headers: securityHeaders },
-      {
-        source: "/api/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
-          { key: "Cache-Control", value: "no-store" },
-        ],
-      },
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      { source: "/api/:path*", headers: BFF_HEADERS },
     ];
   },
 };

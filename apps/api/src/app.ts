@@ -105,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onClose", async () => {
     keys.close();
     revocations.close();
+    await auth.passwords.close();
     if (!options.database) await database.close();
   });
   app.addHook("onSend", async (request, reply) => {

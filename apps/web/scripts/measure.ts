@@ -18,7 +18,7 @@ function percentile(values: number[], p: number): number {
 }
 
 buildIfNeeded();
-const stack = await startStack({ accessTtl: 600 });
+const stack = await startStack({ accessTtl: 600, apiEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? "info" } });
 try {
   const origin = stack.webUrl;
   const signup = await fetch(`${origin}/api/auth/signup`, {

@@ -8,12 +8,12 @@ import {
   writeCookies,
 } from "@/features/auth/cookies.server.ts";
 import { refreshSession } from "@/features/auth/refresh.server.ts";
-import { shouldRefresh } from "@/features/auth/token-expiry.server.ts";
 import { clientOf } from "@/lib/client-address.server.ts";
 import { pageContentSecurityPolicy } from "@/lib/csp.ts";
 import { env } from "@/lib/env.server.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
 import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
+import { shouldRefresh } from "../server/session-tokens.mjs";
 
 /**
  * Runs before every page (BFF routes under /api do the same checks themselves, in

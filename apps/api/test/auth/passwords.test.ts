@@ -1,5 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Password, SignUp } from "@taskvault/contract/auth";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createPasswordHasher, isCommonPassword } from "../../src/auth/passwords.ts";
 
 describe("password policy", () => {
@@ -40,8 +41,17 @@ describe("isCommonPassword", () => {
   });
 });
 
+/** Niceness of each thread of this process, from /proc (field 19 of a thread's stat). */
+function threadNiceness(): number[] {
+  return readdirSync("/proc/self/task").map((thread) => {
+    const stat = readFileSync(`/proc/self/task/${thread}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
 describe("password hashing", () => {
   const hasher = createPasswordHasher(2);
+  afterAll(() => hasher.close());
 
   it("hashes with Argon2id and verifies only the right password", async () => {
     const hash = await hasher.hash("a long and unusual passphrase");
@@ -55,4 +65,16 @@ describe("password hashing", () => {
     expect(await hasher.verify(null, "taskvault-dummy-password")).toBe(false);
     expect(await hasher.verify("not a hash", "whatever")).toBe(false);
   });
+
+  it.skipIf(!existsSync("/proc/thread-self"))(
+    "hashes on threads of lower CPU priority, which stop when the hasher closes",
+    async () => {
+      const own = createPasswordHasher(1);
+      const before = threadNiceness().filter((nice) => nice === 19).length;
+      await own.hash("a long and unusual passphrase");
+      expect(threadNiceness().filter((nice) => nice === 19).length).toBe(before + 1);
+      await own.close();
+      expect(threadNiceness().filter((nice) => nice === 19).length).toBe(before);
+    },
+  );
 });

@@ -10,7 +10,8 @@ import {
   writeCookies,
 } from "@/features/auth/cookies.server.ts";
 import { refreshSession } from "@/features/auth/refresh.server.ts";
-import { shouldRefresh } from "@/features/auth/token-expiry.server.ts";
+import { bffLocation, FORWARDED_REQUEST_HEADERS, RELAYED_RESPONSE_HEADERS } from "../../server/bff-headers.mjs";
+import { shouldRefresh } from "../../server/session-tokens.mjs";
 import { callApi } from "./api.server.ts";
 import { clientAddressOf, clientOf } from "./client-address.server.ts";
 import { problemResponse } from "./problem.ts";
@@ -23,16 +24,6 @@ import { refuseForeignOrigin } from "./same-origin.server.ts";
  * to expire before calling, and on a 401 refreshes once and retries.
  */
 const BODY_LIMIT = 64 * 1024;
-const FORWARDED_REQUEST_HEADERS = [
-  "content-type",
-  "if-match",
-  "if-none-match",
-  "idempotency-key",
-  "user-agent",
-  "last-event-id",
-  "accept",
-];
-const RELAYED_RESPONSE_HEADERS = ["content-type", "etag", "retry-after", "www-authenticate"];
 
 export type ForwardOptions = {
   /** Runs after a successful answer, e.g. to drop the cookies once the account is gone. */
@@ -127,7 +118,7 @@ export function relayResponse(response: Response, body?: string | ArrayBuffer): 
     if (value) headers.set(name, value);
   }
   const location = response.headers.get("location");
-  if (location) headers.set("location", location.replace(/^(?:https?:\/\/[^/]+)?\/api\/v1\//, "/api/"));
+  if (location) headers.set("location", bffLocation(location));
   headers.set("cache-control", "no-store");
   // A body already read (whole, or as text to look at a 401) is sent as it is, else streamed through.
   const hasBody = response.status !== 204 && response.status !== 304;

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { resolveApiUrl } from "../../server/api-url.mjs";
 
 // The only module that reads process.env: parsed once, and a bad value stops the server with its name.
 const Env = z.object({
@@ -16,7 +17,7 @@ function loadEnv() {
   }
   const { API_URL, API_PORT, NODE_ENV } = parsed.data;
   return {
-    apiUrl: (API_URL ?? `http://127.0.0.1:${API_PORT}`).replace(/\/+$/, ""),
+    apiUrl: resolveApiUrl({ API_URL, API_PORT }),
     isDevelopment: NODE_ENV === "development",
   };
 }

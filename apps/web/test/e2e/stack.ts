@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { API_NODE_FLAGS } from "../../../api/node-flags.mjs";
 
 /** Builds what is missing or stale and runs the real API and web app for the end-to-end tests. */
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -107,7 +108,7 @@ export async function startStack({
     if (process.env.E2E_VERBOSE) process.stdout.write(`[${label}] ${chunk}`);
   };
 
-  const api = spawn(process.execPath, [join(apiRoot, "dist/server.js")], {
+  const api = spawn(process.execPath, [...API_NODE_FLAGS, join(apiRoot, "dist/server.js")], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -1,5 +1,11 @@
 import "server-only";
 import type { Session } from "@taskvault/contract/auth";
+import {
+  ACCESS_COOKIE as ACCESS,
+  cookieName,
+  REFRESH_COOKIE as REFRESH,
+  type SessionCookieBase,
+} from "../../../server/session-tokens.mjs";
 
 /**
  * The session lives in two HttpOnly cookies: the access token and the refresh token. See
@@ -7,8 +13,6 @@ import type { Session } from "@taskvault/contract/auth";
  * Over HTTPS the names carry the `__Host-` prefix, which makes the browser insist on Secure,
  * Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite them.
  */
-const ACCESS = "tv_at";
-const REFRESH = "tv_rt";
 
 export type CookieSpec = {
   name: string;
@@ -25,12 +29,8 @@ export type SessionTokens = { accessToken: string | null; refreshToken: string |
 /** Anything with a `get(name)` like Next's request cookies or `cookies()`. */
 export type CookieReader = { get(name: string): { value: string } | undefined };
 
-export function cookieName(base: typeof ACCESS | typeof REFRESH, secure: boolean): string {
-  return secure ? `__Host-${base}` : base;
-}
-
 export function readSessionTokens(cookies: CookieReader, secure: boolean): SessionTokens {
-  const read = (base: typeof ACCESS | typeof REFRESH) => cookies.get(cookieName(base, secure))?.value || null;
+  const read = (base: SessionCookieBase) => cookies.get(cookieName(base, secure))?.value || null;
   return { accessToken: read(ACCESS), refreshToken: read(REFRESH) };
 }
 

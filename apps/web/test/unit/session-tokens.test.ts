@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { readTokenTimes, shouldRefresh } from "@/features/auth/token-expiry.server.ts";
+import { readTokenTimes, shouldRefresh } from "../../server/session-tokens.mjs";
 
 function jwt(claims: object): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");

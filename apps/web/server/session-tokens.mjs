@@ -1,18 +1,25 @@
-import "server-only";
+// The session cookies' names and the access token's times. Plain JavaScript: server.mjs's fast
+// reads (server/fast-reads.mjs) and the app's token code (src/features/auth) both use it.
+
+/** Base names of the two HttpOnly cookies (decision 010); over HTTPS they carry `__Host-`. */
+export const ACCESS_COOKIE = "tv_at";
+export const REFRESH_COOKIE = "tv_rt";
+
+export function cookieName(base, secure) {
+  return secure ? `__Host-${base}` : base;
+}
 
 /**
  * Reads `iat`/`exp` from an access token without verifying it. The web server only uses them to
  * decide *when* to refresh; the API verifies every token it receives, so nothing here is trusted.
  */
-export type TokenTimes = { issuedAt: number; expiresAt: number };
-
-export function readTokenTimes(token: string): TokenTimes | null {
+export function readTokenTimes(token) {
   const payload = token.split(".")[1];
   if (!payload) return null;
   try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
     if (typeof claims !== "object" || claims === null) return null;
-    const { iat, exp } = claims as { iat?: unknown; exp?: unknown };
+    const { iat, exp } = claims;
     if (typeof exp !== "number") return null;
     return { issuedAt: typeof iat === "number" ? iat : exp, expiresAt: exp };
   } catch {
@@ -25,7 +32,7 @@ export function readTokenTimes(token: string): TokenTimes | null {
  * might be refused on the way. The margin is a fifth of the token's lifetime, between 2 and 60 s,
  * so both the default 10-minute tokens and very short test tokens refresh in time.
  */
-export function shouldRefresh(accessToken: string | null | undefined, nowSeconds = Date.now() / 1000): boolean {
+export function shouldRefresh(accessToken, nowSeconds = Date.now() / 1000) {
   if (!accessToken) return true;
   const times = readTokenTimes(accessToken);
   // Not a JWT we can read: let the API judge it, and refresh on its 401.
