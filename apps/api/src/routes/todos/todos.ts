@@ -362,18 +362,30 @@ export async function updateTodo(
   ifMatch?: IfMatch,
 ): Promise<UpdateTodoResult> {
   if (!isUuid(id)) throw notFound();
-  // Completing may create the next instance of a recurring todo: that happens in one transaction.
-  if (input.completed === true) return db.transaction((tx) => writeTodo(tx, userId, id, input, ifMatch));
-  return writeTodo(db, userId, id, input, ifMatch);
+  if (input.completed === true) {
+    // Completing a todo that does not repeat is one statement. One that repeats gets its next
+    // instance in the same transaction (the update's row lock makes it exactly once), so a todo
+    // the first statement skipped, or a miss to explain, goes that way.
+    if (input.recurrence === undefined) {
+      const completed = await writeTodo(db, userId, id, input, ifMatch, { unlessRecurring: true });
+      if (completed) return completed;
+    }
+    return db.transaction(
+      async (tx) => (await writeTodo(tx, userId, id, input, ifMatch)) ?? explainMiss(tx, userId, id),
+    );
+  }
+  return (await writeTodo(db, userId, id, input, ifMatch)) ?? explainMiss(db, userId, id);
 }
 
+/** Writes the changes; null when no row matched (missing, foreign, stale, or skipped as recurring). */
 async function writeTodo(
   db: Executor,
   userId: string,
   id: string,
   input: UpdateTodo,
   ifMatch?: IfMatch,
-): Promise<UpdateTodoResult> {
+  { unlessRecurring = false } = {},
+): Promise<UpdateTodoResult | null> {
   const now = new Date();
   await checkPlacement(db, userId, input, id);
   const changes = writableColumns(input, now);
@@ -387,12 +399,19 @@ async function writeTodo(
   const [row] = await db
     .update(todos)
     .set({ ...changes, updatedAt: now, version: sql`${todos.version} + 1` })
-    .where(and(eq(todos.userId, userId), eq(todos.id, id), versionCondition(todos.version, ifMatch)))
+    .where(
+      and(
+        eq(todos.userId, userId),
+        eq(todos.id, id),
+        versionCondition(todos.version, ifMatch),
+        unlessRecurring ? isNull(todos.recurrence) : undefined,
+      ),
+    )
     .returning()
     .catch((error) => {
       throw asPlacementError(error);
     });
-  if (!row) return explainMiss(db, userId, id);
+  if (!row) return null;
   const todo = toTodo(row);
   if (input.completed !== true) return todo;
   const next = await createNextInstance(db, row, now);

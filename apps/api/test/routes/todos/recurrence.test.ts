@@ -178,6 +178,39 @@ describe("completing a recurring todo through the API", () => {
     expect((await all()).map((item) => item.id).sort()).toEqual([todo.id, body.next.id].sort());
   });
 
+  it("creates the next instance when one PATCH both completes a todo and makes it repeat", async () => {
+    const { api, todo, all } = await recurring({ recurrence: null });
+    const response = await api({
+      method: "PATCH",
+      url: `/api/v1/todos/${todo.id}`,
+      payload: { completed: true, recurrence: "FREQ=WEEKLY" },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().next).toMatchObject({ completed: false, recurrence: "FREQ=WEEKLY" });
+    expect(await all()).toHaveLength(2);
+  });
+
+  it("answers 412 for a stale If-Match and 404 for a foreign todo, repeating or not", async () => {
+    for (const recurrence of ["FREQ=DAILY", null]) {
+      const { api, todo, all } = await recurring({ recurrence });
+      const stale = await api({
+        method: "PATCH",
+        url: `/api/v1/todos/${todo.id}`,
+        payload: { completed: true },
+        headers: { "if-match": `"${todo.version + 1}"` },
+      });
+      expect(stale.statusCode).toBe(412);
+      const stranger = as(t.app, await signUp(t.app));
+      const foreign = await stranger({
+        method: "PATCH",
+        url: `/api/v1/todos/${todo.id}`,
+        payload: { completed: true },
+      });
+      expect(foreign.statusCode).toBe(404);
+      expect((await all()).map((item) => item.completed)).toEqual([false]);
+    }
+  });
+
   it("copies the subtasks, open again and at every level, to the next instance", async () => {
     const { api, todo, all, complete } = await recurring();
     const add = async (title: string, parentId: string, position: number) => {
