@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
+import { WEB_NODE_FLAGS } from "../apps/web/node-flags.mjs";
 import { buildApi } from "./auth-off/build.mjs";
 import { adminUrl, apiEnv, freshPglite, freshPostgres, POOL_SIZE, postgresReachable, seed } from "./fixtures.mjs";
 import { load } from "./load.mjs";
@@ -235,7 +236,7 @@ async function benchBff(apiUrl, fixture, record, figures) {
     web = await startProcess({
       name: "web",
       // As `npm start` runs it: server.mjs, which answers the list reads before Next's router.
-      args: [join(webDir, "server.mjs")],
+      args: [...WEB_NODE_FLAGS, join(webDir, "server.mjs")],
       env,
       cwd: webDir,
       port,

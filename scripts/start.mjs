@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
+import { WEB_NODE_FLAGS } from "../apps/web/node-flags.mjs";
 import {
   apiTrustProxy,
   readConfig,
@@ -45,7 +46,7 @@ const api = startChild("api", process.execPath, [...API_NODE_FLAGS, join(root, "
     TRUST_PROXY: apiTrustProxy(process.env, config.apiHost),
   },
 });
-const web = startChild("web", process.execPath, [webServer()], {
+const web = startChild("web", process.execPath, [...WEB_NODE_FLAGS, webServer()], {
   cwd: webDir,
   env: {
     ...process.env,

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { API_NODE_FLAGS } from "../../../api/node-flags.mjs";
+import { WEB_NODE_FLAGS } from "../../node-flags.mjs";
 
 /** Builds what is missing or stale and runs the real API and web app for the end-to-end tests. */
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -137,7 +138,7 @@ export async function startStack({
   };
   delete webEnv.TRUST_PROXY;
   if (webTrustProxy) webEnv.TRUST_PROXY = webTrustProxy;
-  const web = spawn(process.execPath, [join(webRoot, "server.mjs")], {
+  const web = spawn(process.execPath, [...WEB_NODE_FLAGS, join(webRoot, "server.mjs")], {
     cwd: webRoot,
     env: webEnv,
     stdio: ["ignore", "pipe", "pipe"],
