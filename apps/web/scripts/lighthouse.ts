@@ -60,6 +60,9 @@ try {
         .map(metric)
         .join(" / ");
       console.log(`| ${path} | ${preset} | ${score("performance")} | ${score("accessibility")} | ${metrics} |`);
+      // A failed measurement (no paint, a crashed tab) scores 0: say why instead of a silent 0.
+      const failure = result?.lhr.runtimeError;
+      if (failure) console.log(`  - Lighthouse could not measure: ${failure.code}: ${failure.message}`);
       if (score("accessibility") < 100) {
         for (const audit of Object.values(result?.lhr.audits ?? {})) {
           if (audit.score !== null && audit.score < 1 && audit.scoreDisplayMode === "binary")
