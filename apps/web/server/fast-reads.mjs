@@ -44,7 +44,9 @@ const COMPRESS_FROM_BYTES = 1024;
  * `false` without having written anything, when Next should answer instead.
  */
 export function createFastReads(apiUrl) {
-  const api = new URL(apiUrl);
+  // Joined as text, as the route handlers do (src/lib/api.server.ts), so an API_URL with a path keeps it.
+  const base = apiUrl.replace(/\/+$/, "");
+  const api = new URL(base);
   const isHttps = api.protocol === "https:";
   const send = isHttps ? httpsRequest : httpRequest;
   const agent = isHttps
@@ -73,7 +75,7 @@ export function createFastReads(apiUrl) {
     if (typeof address === "string" && isIP(address)) headers["x-forwarded-for"] = address;
     headers.authorization = `Bearer ${accessToken}`;
 
-    const answer = await callWhole(send, agent, new URL(`${apiPath}${url.search}`, api), headers);
+    const answer = await callWhole(send, agent, new URL(`${base}${apiPath}${url.search}`), headers);
     if (answer === null || answer.status === 401) return false;
 
     const relayed = { ...FIXED_HEADERS };

@@ -23,6 +23,8 @@ const MAX_WAITING = 256;
  */
 const HASHING_NICENESS = 19;
 const HASH_THREAD = new URL("./hash-thread.js", import.meta.url);
+/** How long a hashing thread may stay idle before it is stopped (a new one starts in ~30 ms). */
+const IDLE_THREAD_MS = 5_000;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -38,7 +40,10 @@ export interface PasswordHasher {
  * sign-ins cannot take the CPU that signed-in users' requests need. A semaphore bounds how many
  * run at once (one thread each), and a flood queues here.
  */
-export function createPasswordHasher(concurrency = Math.max(1, availableParallelism() - 1)): PasswordHasher {
+export function createPasswordHasher(
+  concurrency = Math.max(1, availableParallelism() - 1),
+  { idleThreadMs = IDLE_THREAD_MS } = {},
+): PasswordHasher {
   let running = 0;
   const waiting: (() => void)[] = [];
 
@@ -60,7 +65,7 @@ export function createPasswordHasher(concurrency = Math.max(1, availableParallel
     }
   }
 
-  const threads = createHashThreads();
+  const threads = createHashThreads(idleThreadMs);
   const hash = (password: string) =>
     withSlot(() => threads.run({ kind: "hash", password, options: ARGON2_OPTIONS })) as Promise<string>;
   let dummyHash: Promise<string> | undefined;
@@ -93,7 +98,7 @@ type Pending = { worker: Worker; resolve(result: unknown): void; reject(error: E
  * Worker threads running src/auth/hash-thread.js, started on first use and reused; the caller's
  * semaphore keeps at most one job on each. A thread that dies fails its job and is replaced.
  */
-function createHashThreads() {
+function createHashThreads(idleThreadMs: number) {
   const idle: Worker[] = [];
   const pending = new Map<number, Pending>();
   const running = new Set<Worker>();
@@ -104,10 +109,16 @@ function createHashThreads() {
     // Idle hashing threads must not keep the process alive.
     worker.unref();
     running.add(worker);
+    let idleTimer: NodeJS.Timeout | undefined;
     worker.on("message", ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
       const job = pending.get(id);
       pending.delete(id);
       idle.push(worker);
+      // A thread left idle is stopped, and its memory (its own V8 heap, Argon2's 19 MB blocks) with it.
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        if (idle.includes(worker)) void worker.terminate();
+      }, idleThreadMs).unref();
       if (error !== undefined) job?.reject(new Error(error));
       else job?.resolve(result);
     });

@@ -77,4 +77,19 @@ describe("password hashing", () => {
       expect(threadNiceness().filter((nice) => nice === 19).length).toBe(before);
     },
   );
+
+  it.skipIf(!existsSync("/proc/thread-self"))(
+    "stops a hashing thread left idle, and starts one again when needed",
+    async () => {
+      const own = createPasswordHasher(1, { idleThreadMs: 50 });
+      const lowPriority = () => threadNiceness().filter((nice) => nice === 19).length;
+      const before = lowPriority();
+      const hash = await own.hash("a long and unusual passphrase");
+      expect(lowPriority()).toBe(before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(lowPriority()).toBe(before);
+      expect(await own.verify(hash, "a long and unusual passphrase")).toBe(true);
+      await own.close();
+    },
+  );
 });

@@ -39,13 +39,14 @@ export async function callApi(
     // A stream lives as long as the browser's signal; fetch hands its body over as it arrives.
     return fetch(url, { method, headers: outgoing, body: body ?? null, cache: "no-store", redirect: "manual", signal });
   }
-  return requestWhole(url, method, outgoing, body ?? null, signal ?? AbortSignal.timeout(15_000));
+  return requestWhole(url, method, outgoing, body ?? null, signal);
 }
 
 // Every BFF request makes one API call, so this hop is on the busiest path. fetch (with Next's
 // instrumentation around it) and a streamed relay cost the web server about a millisecond of CPU
 // more per call than node:http on kept-alive connections with the answer read whole (JSON answers
 // are small; bodies are capped at 64 KB on the way in).
+const API_TIMEOUT_MS = 15_000;
 const agents = {
   "http:": new HttpAgent({ keepAlive: true, maxSockets: 256 }),
   "https:": new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
@@ -56,7 +57,7 @@ function requestWhole(
   method: string,
   headers: Headers,
   body: string | null,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Response> {
   const target = new URL(url);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
@@ -65,7 +66,12 @@ function requestWhole(
   return new Promise((resolve, reject) => {
     const outgoing = send(
       target,
-      { method, headers: Object.fromEntries(headers), agent: agents[target.protocol as "http:" | "https:"], signal },
+      {
+        method,
+        headers: Object.fromEntries(headers),
+        agent: agents[target.protocol as "http:" | "https:"],
+        ...(signal && { signal }),
+      },
       (incoming: IncomingMessage) => {
         const chunks: Buffer[] = [];
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -81,6 +87,9 @@ function requestWhole(
         });
       },
     );
+    // A socket timeout rather than AbortSignal.timeout, whose 15-second timer per call kept every
+    // call's objects alive until they were promoted (docs/decisions/013-bff-fast-reads.md).
+    outgoing.setTimeout(API_TIMEOUT_MS, () => outgoing.destroy(new Error("The API did not answer in time")));
     outgoing.on("error", reject);
     outgoing.end(body ?? undefined);
   });
