@@ -117,7 +117,11 @@ function createHashThreads(idleThreadMs: number) {
       // A thread left idle is stopped, and its memory (its own V8 heap, Argon2's 19 MB blocks) with it.
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
-        if (idle.includes(worker)) void worker.terminate();
+        const index = idle.indexOf(worker);
+        if (index === -1) return;
+        // Out of the idle list first, so that no job is handed to a thread on its way out.
+        idle.splice(index, 1);
+        void worker.terminate();
       }, idleThreadMs).unref();
       if (error !== undefined) job?.reject(new Error(error));
       else job?.resolve(result);
