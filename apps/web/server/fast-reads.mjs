@@ -21,7 +21,7 @@ import {
   RELAYED_RESPONSE_HEADERS,
   SECURITY_HEADERS,
 } from "./bff-headers.mjs";
-import { ACCESS_COOKIE, cookieName, REFRESH_COOKIE, shouldRefresh } from "./session-tokens.mjs";
+import { ACCESS_COOKIE, cookieName, isHttps, REFRESH_COOKIE, shouldRefresh } from "./session-tokens.mjs";
 
 /** BFF path → API path, for GETs whose route handler is a plain `forwardToApi`. */
 const FAST_READS = new Map([
@@ -47,9 +47,9 @@ export function createFastReads(apiUrl) {
   // Joined as text, as the route handlers do (src/lib/api.server.ts), so an API_URL with a path keeps it.
   const base = apiUrl.replace(/\/+$/, "");
   const api = new URL(base);
-  const isHttps = api.protocol === "https:";
-  const send = isHttps ? httpsRequest : httpRequest;
-  const agent = isHttps
+  const apiOverHttps = api.protocol === "https:";
+  const send = apiOverHttps ? httpsRequest : httpRequest;
+  const agent = apiOverHttps
     ? new HttpsAgent({ keepAlive: true, maxSockets: 256 })
     : new HttpAgent({ keepAlive: true, maxSockets: 256 });
 
@@ -59,7 +59,7 @@ export function createFastReads(apiUrl) {
     const apiPath = FAST_READS.get(url.pathname);
     if (!apiPath) return false;
 
-    const secure = isSecure(request);
+    const secure = isHttps(request.headers["x-forwarded-proto"], Boolean(request.socket?.encrypted));
     const cookies = parseCookies(request.headers.cookie);
     const accessToken = cookies.get(cookieName(ACCESS_COOKIE, secure)) || null;
     const refreshToken = cookies.get(cookieName(REFRESH_COOKIE, secure)) || null;
@@ -115,13 +115,6 @@ function callWhole(send, agent, target, headers) {
     outgoing.on("error", () => resolve(null));
     outgoing.end();
   });
-}
-
-/** As the route handlers decide it (isSecureRequest): HTTPS to us, or to the proxy in front. */
-function isSecure(request) {
-  const forwarded = request.headers["x-forwarded-proto"];
-  const proto = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim().toLowerCase() : undefined;
-  return proto === "https" || Boolean(request.socket?.encrypted);
 }
 
 /** Whether Accept-Encoding allows gzip (listed, or `*`, and not with q=0). */

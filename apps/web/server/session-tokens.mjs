@@ -10,6 +10,15 @@ export function cookieName(base, secure) {
 }
 
 /**
+ * Whether the browser reached us over HTTPS, which decides the cookies' names: the connection's
+ * own protocol, or, behind a TLS-terminating reverse proxy, the first `X-Forwarded-Proto` entry.
+ */
+export function isHttps(forwardedProto, connectionIsHttps) {
+  const forwarded = typeof forwardedProto === "string" ? forwardedProto.split(",")[0]?.trim().toLowerCase() : null;
+  return forwarded === "https" || connectionIsHttps;
+}
+
+/**
  * Reads `iat`/`exp` from an access token without verifying it. The web server only uses them to
  * decide *when* to refresh; the API verifies every token it receives, so nothing here is trusted.
  */

@@ -3,6 +3,7 @@ import type { Session } from "@taskvault/contract/auth";
 import {
   ACCESS_COOKIE as ACCESS,
   cookieName,
+  isHttps,
   REFRESH_COOKIE as REFRESH,
   type SessionCookieBase,
 } from "../../../server/session-tokens.mjs";
@@ -67,6 +68,5 @@ export function writeCookies(target: CookieWriter, specs: CookieSpec[]) {
  * plain HTTP, so the proxy's `X-Forwarded-Proto` is believed too.
  */
 export function isSecureRequest(url: URL, headers: Headers): boolean {
-  const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  return forwarded === "https" || url.protocol === "https:";
+  return isHttps(headers.get("x-forwarded-proto"), url.protocol === "https:");
 }
