@@ -6,6 +6,7 @@
 //   the API uses; PGlite is single-process, so the bench never runs both on one directory at once).
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { embeddedStartParams } from "../apps/api/embedded-database.mjs";
 
 const port = Number(process.env.BASELINE_PORT ?? 4100);
 const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
@@ -44,10 +45,9 @@ async function openDatabase() {
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
-  // The API's buffer pool size (apps/api/src/db/client.ts), so both run the same database.
   const db = await PGlite.create({
     dataDir: join(process.env.DATA_DIR ?? "./data", "pgdata"),
-    startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"],
+    startParams: embeddedStartParams(PGlite.defaultStartParams),
   });
   const on = (scope) => async (text, params) => (await scope.query(text, params)).rows;
   return {

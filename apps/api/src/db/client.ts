@@ -4,6 +4,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { embeddedStartParams } from "../../embedded-database.mjs";
 import * as schema from "./schema.ts";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -57,9 +58,6 @@ function withPreparedStatements(sql: postgres.Sql): postgres.Sql {
   });
 }
 
-/** The embedded database's buffer pool (decision 001; docs/benchmarks.md has the figures). */
-export const EMBEDDED_SHARED_BUFFERS = "32MB";
-
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, {
@@ -90,10 +88,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       import("@electric-sql/pglite"),
       import("drizzle-orm/pglite"),
     ]);
-    // PGlite's default 128 MB buffer pool lives in its WebAssembly memory and became resident under
-    // load; 32 MB (4,096 pages, the data of some 100,000 todos) served lists as fast, with the
-    // operating system's file cache behind it, and the server used about 110 MB less.
-    const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`];
+    const startParams = embeddedStartParams(PGlite.defaultStartParams);
     const client: PGlite = await PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
     const db = drizzlePglite({ client, schema }) as unknown as Database;
     return {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { EMBEDDED_SHARED_BUFFERS, openDatabase } from "../../src/db/client.ts";
+import { EMBEDDED_SHARED_BUFFERS } from "../../embedded-database.mjs";
+import { openDatabase } from "../../src/db/client.ts";
 
 describe("the embedded database", () => {
   it("keeps a 32 MB buffer pool in memory and on disk alike, not PGlite's 128 MB", async () => {

@@ -1,7 +1,8 @@
 import "server-only";
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { headers as incomingHeaders } from "next/headers";
+import { API_TIMEOUT_MS, createApiAgents } from "../../server/api-url.mjs";
 import { clientAddressOf } from "./client-address.server.ts";
 import { env } from "./env.server.ts";
 
@@ -46,11 +47,7 @@ export async function callApi(
 // instrumentation around it) and a streamed relay cost the web server about a millisecond of CPU
 // more per call than node:http on kept-alive connections with the answer read whole (JSON answers
 // are small; bodies are capped at 64 KB on the way in).
-const API_TIMEOUT_MS = 15_000;
-const agents = {
-  "http:": new HttpAgent({ keepAlive: true, maxSockets: 256 }),
-  "https:": new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
-};
+const agents = createApiAgents();
 
 function requestWhole(
   url: string,
@@ -87,8 +84,6 @@ function requestWhole(
         });
       },
     );
-    // A socket timeout rather than AbortSignal.timeout, whose 15-second timer per call kept every
-    // call's objects alive until they were promoted (docs/decisions/013-bff-fast-reads.md).
     outgoing.setTimeout(API_TIMEOUT_MS, () => outgoing.destroy(new Error("The API did not answer in time")));
     outgoing.on("error", reject);
     outgoing.end(body ?? undefined);

@@ -1,0 +1,13 @@
+// How the embedded database (PGlite) is started; the API (src/db/client.ts) and the bench's bare
+// baseline (bench/baseline-server.mjs) both use it, so the two run the same database.
+//
+// PGlite's default 128 MB buffer pool lives in its WebAssembly memory and became resident under
+// load; 32 MB (4,096 pages, the data of some 100,000 todos) served lists as fast, with the
+// operating system's file cache behind it, and the server used about 110 MB less
+// (docs/benchmarks.md).
+export const EMBEDDED_SHARED_BUFFERS = "32MB";
+
+/** PGlite's own start parameters plus ours. */
+export function embeddedStartParams(defaultStartParams) {
+  return [...defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`];
+}
