@@ -1,12 +1,15 @@
 // The baseline every figure is divided by: a bare node:http server on the same database driver
 // running the same SQL as the API's listTodos / createTodo / updateTodo, with no framework, no
 // validation, no auth and no schema-driven serialization. The caller names the user in `x-user-id`.
+// The bench bundles it with esbuild (bench/auth-off/build.mjs), for the PGlite statement cache's
+// TypeScript.
 //
 //   BASELINE_PORT, DATABASE_URL (postgres.js) or DATA_DIR (PGlite, the same `<DATA_DIR>/pgdata`
 //   the API uses; PGlite is single-process, so the bench never runs both on one directory at once).
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { embeddedStartParams } from "../apps/api/embedded-database.mjs";
+import { withPreparedStatements } from "../apps/api/src/db/pglite-statements.ts";
 
 const port = Number(process.env.BASELINE_PORT ?? 4100);
 const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
@@ -15,46 +18,51 @@ const PRIORITIES = ["none", "low", "medium", "high"];
 const COLUMNS =
   "user_id, id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone, next_id";
 
-// The statements the API's queries compile to (sort=position, limit 50 → 51 rows asked for).
-const LIST = `select ${COLUMNS} from todos where user_id = $1 order by position, id limit 51`;
+const iso = (column) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+// The statements the API's queries compile to (sort=position, limit 50 → 51 rows asked for). The
+// list page is JSON written by the database, as the API's pageQuery writes it.
+const LIST = `select string_agg(item, ',' order by n) filter (where n <= $2) as items, count(*)::int as found,
+    max(keys) filter (where n = $2) as last_keys
+  from (select (select row_to_json(todo)::text from (select todos.id as "id", todos.title as "title",
+      todos.description as "description", todos.completed as "completed",
+      ${iso("todos.completed_at")} as "completedAt", ${iso("todos.due_at")} as "dueAt",
+      coalesce((array['none', 'low', 'medium', 'high'])[todos.priority + 1], 'none') as "priority",
+      todos.tags as "tags", todos.position as "position", ${iso("todos.created_at")} as "createdAt",
+      ${iso("todos.updated_at")} as "updatedAt", todos.version as "version", todos.list_id as "listId",
+      todos.parent_id as "parentId", todos.recurrence as "recurrence", todos.recur_from as "recurFrom",
+      ${iso("todos.remind_at")} as "remindAt", todos.timezone as "timezone") as todo) as item,
+    row_number() over (order by todos.position, todos.id) as n,
+    json_build_array(todos.position, todos.id)::text as keys
+    from todos where todos.user_id = $1 order by todos.position, todos.id limit $3) page`;
 const CREATE = `insert into todos (user_id, id, title, description, completed, completed_at, due_at, priority, tags, position,
     created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone)
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9,
     (select coalesce(max(position), 0) + 1 from todos where user_id = $1), $10, $10, 1, null, null, null, 'due', null,
     (select timezone from users where id = $1))
   returning ${COLUMNS}`;
-const TOGGLE = `update todos set completed = $3,
-    completed_at = case when $3 then coalesce(completed_at, $4::timestamptz) else null end,
-    updated_at = $4, version = version + 1
+// Completing a todo that does not repeat is one statement; re-opening one too.
+const COMPLETE = `update todos set completed = true, completed_at = coalesce(completed_at, $3::timestamptz),
+    updated_at = $3, version = version + 1
+  where user_id = $1 and id = $2 and recurrence is null returning ${COLUMNS}`;
+const REOPEN = `update todos set completed = false, completed_at = null, updated_at = $3, version = version + 1
   where user_id = $1 and id = $2 returning ${COLUMNS}`;
 
-/**
- * query(text, params) → rows as objects with Date timestamps, on either driver; transaction(fn)
- * runs fn with a query function bound to one transaction.
- */
+/** query(text, params) → rows as objects with Date timestamps, on either driver. */
 async function openDatabase() {
   if (process.env.DATABASE_URL) {
     const { default: postgres } = await import("postgres");
     const sql = postgres(process.env.DATABASE_URL, { max: poolSize, onnotice: () => {} });
     // postgres.js prepares (names and caches) statements by default: what plain use of the driver gives.
-    const on = (scope) => (text, params) => scope.unsafe(text, params, { prepare: true });
-    return {
-      query: on(sql),
-      transaction: (fn) => sql.begin((tx) => fn(on(tx))),
-      close: () => sql.end(),
-    };
+    return { query: (text, params) => sql.unsafe(text, params, { prepare: true }), close: () => sql.end() };
   }
-  const { PGlite } = await import("@electric-sql/pglite");
-  const db = await PGlite.create({
+  const pglite = await import("@electric-sql/pglite");
+  const db = await pglite.PGlite.create({
     dataDir: join(process.env.DATA_DIR ?? "./data", "pgdata"),
-    startParams: embeddedStartParams(PGlite.defaultStartParams),
+    startParams: embeddedStartParams(pglite.PGlite.defaultStartParams),
   });
-  const on = (scope) => async (text, params) => (await scope.query(text, params)).rows;
-  return {
-    query: on(db),
-    transaction: (fn) => db.transaction((tx) => fn(on(tx))),
-    close: () => db.close(),
-  };
+  // The same named prepared statements as the API's, PGlite's counterpart of postgres.js's.
+  const prepared = withPreparedStatements(db, pglite);
+  return { query: async (text, params) => (await prepared.query(text, params)).rows, close: () => db.close() };
 }
 
 const toTodo = (row) => ({
@@ -90,8 +98,9 @@ function readBody(request) {
   });
 }
 
-function send(response, status, body) {
-  const text = JSON.stringify(body);
+const send = (response, status, body) => sendJson(response, status, JSON.stringify(body));
+
+function sendJson(response, status, text) {
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
@@ -109,12 +118,12 @@ async function handle(request, response) {
     return send(response, 200, { status: "ready" });
   }
   if (path === "/todos" && request.method === "GET") {
-    const rows = await db.query(LIST, [userId]);
-    const page = rows.slice(0, 50);
-    const last = page.at(-1);
+    const [page] = await db.query(LIST, [userId, 50, 51]);
     const nextCursor =
-      rows.length > 50 ? Buffer.from(JSON.stringify(["position", last.position, last.id])).toString("base64url") : null;
-    return send(response, 200, { items: page.map(toTodo), nextCursor });
+      page.found > 50
+        ? Buffer.from(JSON.stringify(["position", ...JSON.parse(page.last_keys)])).toString("base64url")
+        : null;
+    return sendJson(response, 200, `{"items":[${page.items ?? ""}],"nextCursor":${JSON.stringify(nextCursor)}}`);
   }
   if (path === "/todos" && request.method === "POST") {
     const input = JSON.parse(await readBody(request));
@@ -135,11 +144,8 @@ async function handle(request, response) {
   }
   if (path.startsWith("/todos/") && request.method === "PATCH") {
     const input = JSON.parse(await readBody(request));
-    const params = [userId, path.slice(7), input.completed, new Date()];
-    // Like the API: completing runs in a transaction (it may create a recurring todo's next instance).
-    const [row] = input.completed
-      ? await db.transaction((query) => query(TOGGLE, params))
-      : await db.query(TOGGLE, params);
+    // Like the API: completing a todo that does not repeat is one statement (the bench's never do).
+    const [row] = await db.query(input.completed ? COMPLETE : REOPEN, [userId, path.slice(7), new Date()]);
     return row ? send(response, 200, toTodo(row)) : send(response, 404, { code: "not_found" });
   }
   send(response, 404, { code: "not_found" });

@@ -133,7 +133,7 @@ async function benchDatabase(kind, builds) {
         : null,
       start({
         name: "baseline",
-        args: [join(root, "bench", "baseline-server.mjs")],
+        args: [builds.baseline],
         env: {
           ...apiEnv(baselineEnv, ports.baseline),
           BASELINE_PORT: String(ports.baseline),
@@ -144,6 +144,11 @@ async function benchDatabase(kind, builds) {
       }),
     ]);
     const targets = { api, authOff, baseline };
+    await checkSameList(
+      url,
+      fixture.listUsers[0],
+      Object.keys(targets).filter((target) => targets[target]),
+    );
 
     // Rounds of interleaved runs (API, then the others, scenario by scenario), so that whatever
     // else the machine does at a given moment weighs on both sides of each ratio alike.
@@ -215,6 +220,27 @@ async function benchDatabase(kind, builds) {
     await database.drop();
   }
   return figures;
+}
+
+/**
+ * The baseline stands for the API only while both answer alike: the list of one user must be the
+ * same bytes from every target (same SQL, same JSON), or the run stops.
+ */
+async function checkSameList(url, user, targets) {
+  const bodies = await Promise.all(
+    targets.map(async (target) => {
+      const { method, path, setupRequest } = requestsFor("list", target, { listUsers: [user], writeUsers: [] })[0];
+      const response = await fetch(`${url(target)}${path}`, { method, headers: setupRequest({}).headers });
+      return { target, status: response.status, body: await response.text() };
+    }),
+  );
+  for (const answer of bodies.slice(1)) {
+    if (answer.status !== 200 || answer.body !== bodies[0].body) {
+      throw new Error(
+        `the ${answer.target} list differs from the ${bodies[0].target} list:\n${answer.body.slice(0, 500)}\n${bodies[0].body.slice(0, 500)}`,
+      );
+    }
+  }
 }
 
 /** Scenario 6: the list through the web app's BFF, when the web app has been built. */

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { embeddedStartParams } from "../../embedded-database.mjs";
+import { withPreparedStatements as withPreparedPgliteStatements } from "./pglite-statements.ts";
 import * as schema from "./schema.ts";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -84,13 +85,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   try {
     // Loaded only when used: a server on PostgreSQL never needs the embedded database's code.
-    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    const [pglite, { drizzle: drizzlePglite }] = await Promise.all([
       import("@electric-sql/pglite"),
       import("drizzle-orm/pglite"),
     ]);
-    const startParams = embeddedStartParams(PGlite.defaultStartParams);
-    const client: PGlite = await PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
-    const db = drizzlePglite({ client, schema }) as unknown as Database;
+    const startParams = embeddedStartParams(pglite.PGlite.defaultStartParams);
+    const client: PGlite = await pglite.PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
+    const db = drizzlePglite({ client: withPreparedPgliteStatements(client, pglite), schema }) as unknown as Database;
     return {
       db,
       kind: "pglite",

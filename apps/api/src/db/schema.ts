@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   doublePrecision,
   foreignKey,
   index,
@@ -11,14 +12,19 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { parseInstant } from "./instant.ts";
 
 // Millisecond precision everywhere: values round-trip exactly through JavaScript Dates,
-// which keyset cursors depend on.
-const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+// which keyset cursors depend on. Read with parseInstant: drizzle's own timestamp column hands
+// PostgreSQL's text to `new Date()`, which reads the year 0001 as 2001.
+const instant = customType<{ data: Date; driverData: string }>({
+  dataType: () => "timestamp (3) with time zone",
+  toDriver: (value) => value.toISOString(),
+  fromDriver: (value) => (typeof value === "string" ? parseInstant(value) : value),
+});
 
 // Every user-owned table leads its primary key and indexes with user_id, and every query
 // filters by it, so the data can later be distributed by user (see docs/decisions/003).

@@ -18,12 +18,22 @@ export function parseIfMatch(header: string | undefined): IfMatch {
   return [...header.matchAll(/(?:W\/)?"(\d{1,9})"/g)].map((match) => Number(match[1]));
 }
 
-/** The WHERE condition for a version column; none when the client sent no If-Match (or `*`). */
-export function versionCondition(column: PgColumn, ifMatch: IfMatch): SQL | undefined {
+/**
+ * The WHERE condition for a version column; none when the client sent no If-Match (or `*`). For a
+ * prepared query (`placeholders`), the versions are placeholders filled by versionValues.
+ */
+export function versionCondition(column: PgColumn, ifMatch: IfMatch, { placeholders = false } = {}): SQL | undefined {
   if (ifMatch === undefined || ifMatch === "any") return undefined;
   if (ifMatch.length === 0) return sql`false`;
-  return inArray(column, ifMatch);
+  return inArray(column, placeholders ? ifMatch.map((_, i) => sql.placeholder(`version${i}`)) : ifMatch);
 }
+
+/** The values of versionCondition's placeholders. */
+export const versionValues = (ifMatch: IfMatch): Record<string, number> =>
+  Object.fromEntries((Array.isArray(ifMatch) ? ifMatch : []).map((version, i) => [`version${i}`, version]));
+
+/** What of an If-Match shapes the SQL of versionCondition: whether there is one, and how many versions. */
+export const ifMatchShape = (ifMatch: IfMatch) => (Array.isArray(ifMatch) ? String(ifMatch.length) : "none");
 
 export function withEtag<T extends { version: number }>(reply: FastifyReply, resource: T): T {
   reply.header("etag", `"${resource.version}"`);

@@ -14,6 +14,7 @@ import {
   UpdateTodo,
   UpdateTodoResult,
 } from "@taskvault/contract/todos";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
@@ -35,6 +36,9 @@ import {
 const tags = ["todos"];
 const security = bearerSecurity;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** JSON the database wrote (a TodoPage, see listTodos): a string with a JSON type is sent as it is. */
+const sendJsonText = (reply: FastifyReply, json: string) => reply.type("application/json; charset=utf-8").send(json);
 
 const CreateHeaders = z.object({ "idempotency-key": z.string().optional() });
 
@@ -61,8 +65,12 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     // Without `tz`, due=today|upcoming are counted in each todo's own zone (the contract's v1.1
     // "today"); the schema's UTC default only stands in for todos that have no zone of their own.
-    (request) =>
-      listTodos(db, request.caller.userId, request.query, { ownZone: !hasQueryParameter(request.url, "tz") }),
+    async (request, reply) => {
+      const page = await listTodos(db, request.caller.userId, request.query, {
+        ownZone: !hasQueryParameter(request.url, "tz"),
+      });
+      return sendJsonText(reply, page);
+    },
   );
 
   app.post(

@@ -6,18 +6,19 @@ import type {
   RecurFrom,
   ReplaceTodo,
   Todo,
-  TodoPage,
   TodoSort,
   UpdateTodo,
   UpdateTodoResult,
 } from "@taskvault/contract/todos";
-import { and, arrayContains, eq, gte, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, eq, gte, inArray, isNull, lt, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../../db/client.ts";
+import { preparedQueries } from "../../db/prepared.ts";
 import { idempotencyKeys, todos, users } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { isUuid } from "../../ids.ts";
-import { type IfMatch, versionCondition } from "../versioning.ts";
+import { type IfMatch, ifMatchShape, versionCondition, versionValues } from "../versioning.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
 import { asPlacementError, checkPlacement } from "./placement.ts";
 import { nextInstance } from "./recurrence.ts";
@@ -27,6 +28,11 @@ type TodoRow = typeof todos.$inferSelect;
 
 const PRIORITIES: readonly Priority[] = ["none", "low", "medium", "high"];
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+/** A placeholder of a prepared query (db/prepared.ts), filled by name at `execute`. */
+const value = (name: string) => sql.placeholder(name);
+/** A nullable instant, bound as its ISO text (drizzle's encoder for dates does not take null). */
+const instantValue = (name: string) => sql`${value(name)}::timestamptz`;
 
 export function toTodo(row: TodoRow): Todo {
   return {
@@ -51,6 +57,36 @@ export function toTodo(row: TodoRow): Todo {
   };
 }
 
+/** An instant as toISOString() writes it (the columns keep milliseconds): 2026-12-02T06:10:59.604Z. */
+const isoInstant = (column: AnyPgColumn) =>
+  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * toTodo's JSON, written by the database for the list (pageQuery): the row's columns under the
+ * contract's names, in its order, through row_to_json. Change both together; a test holds them to
+ * the same output for every kind of value.
+ */
+const TODO_AS_JSON = sql<string>`(select row_to_json(todo)::text from (select
+  ${todos.id} as "id",
+  ${todos.title} as "title",
+  ${todos.description} as "description",
+  ${todos.completed} as "completed",
+  ${isoInstant(todos.completedAt)} as "completedAt",
+  ${isoInstant(todos.dueAt)} as "dueAt",
+  coalesce((array['none', 'low', 'medium', 'high'])[${todos.priority} + 1], 'none') as "priority",
+  ${todos.tags} as "tags",
+  ${todos.position} as "position",
+  ${isoInstant(todos.createdAt)} as "createdAt",
+  ${isoInstant(todos.updatedAt)} as "updatedAt",
+  ${todos.version} as "version",
+  ${todos.listId} as "listId",
+  ${todos.parentId} as "parentId",
+  ${todos.recurrence} as "recurrence",
+  ${todos.recurFrom} as "recurFrom",
+  ${isoInstant(todos.remindAt)} as "remindAt",
+  ${todos.timezone} as "timezone"
+) as todo)`;
+
 const notFound = () => new AppError("not_found", "No such todo");
 
 // ---------------------------------------------------------------------------------------------
@@ -60,35 +96,35 @@ interface SortKey {
   column: SQL;
   descending: boolean;
   kind: ValueKind;
-  read(row: TodoRow): CursorValue;
+  /** The key's value in a cursor, as the database writes it into JSON. */
+  cursorValue: SQL;
 }
 
-const key = (column: SQL, kind: ValueKind, read: SortKey["read"], descending = false): SortKey => ({
-  column,
-  kind,
-  read,
-  descending,
-});
-const byId = (descending = false) => key(sql`${todos.id}`, "uuid", (row) => row.id, descending);
-const byPosition = key(sql`${todos.position}`, "number", (row) => row.position);
+const key = (
+  column: SQL,
+  kind: ValueKind,
+  { cursorValue = column, descending = false }: { cursorValue?: SQL; descending?: boolean } = {},
+): SortKey => ({ column, kind, cursorValue, descending });
+const byId = (descending = false) => key(sql`${todos.id}`, "uuid", { descending });
+const byPosition = key(sql`${todos.position}`, "number");
+const byCreated = (descending = false) =>
+  key(sql`${todos.createdAt}`, "instant", { cursorValue: isoInstant(todos.createdAt), descending });
 
 /** Every sort ends with the id, so the order is total and a cursor names one exact place. */
 const SORTS: Record<TodoSort, SortKey[]> = {
   position: [byPosition, byId()],
-  created: [key(sql`${todos.createdAt}`, "instant", (row) => row.createdAt.toISOString()), byId()],
-  "-created": [key(sql`${todos.createdAt}`, "instant", (row) => row.createdAt.toISOString(), true), byId(true)],
+  created: [byCreated(), byId()],
+  "-created": [byCreated(true), byId(true)],
   due: [
-    key(
-      sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`,
-      "instant",
-      (row) => row.dueAt?.toISOString() ?? "infinity",
-    ),
+    key(sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`, "instant", {
+      cursorValue: sql`coalesce(${isoInstant(todos.dueAt)}, 'infinity')`,
+    }),
     byId(),
   ],
-  priority: [key(sql`${todos.priority}`, "number", (row) => row.priority, true), byPosition, byId()],
+  priority: [key(sql`${todos.priority}`, "number", { descending: true }), byPosition, byId()],
   // The cursor keeps the title itself and the database lower-cases both sides: JavaScript's
   // toLowerCase and PostgreSQL's lower() disagree on some letters (İ), which would skip items.
-  title: [key(sql`lower(${todos.title})`, "text", (row) => row.title), byId()],
+  title: [key(sql`lower(${todos.title})`, "text", { cursorValue: sql`${todos.title}` }), byId()],
 };
 
 /** A cursor value as SQL, transformed like its column (text keys are compared lower-cased). */
@@ -121,7 +157,7 @@ function startOfDayInOwnZone(now: Date, tomorrow = false): SQL {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** `ownZone`: the query named no `tz`, so "today" is each todo's own (its `timezone`). */
-function filters(userId: string, query: ListTodosQuery, now: Date, ownZone = false): (SQL | undefined)[] {
+function filters(userId: SQL | string, query: ListTodosQuery, now: Date, ownZone = false): (SQL | undefined)[] {
   const conditions: (SQL | undefined)[] = [eq(todos.userId, userId)];
   if (query.status === "active") conditions.push(eq(todos.completed, false));
   if (query.status === "completed") conditions.push(eq(todos.completed, true));
@@ -158,43 +194,57 @@ function filters(userId: string, query: ListTodosQuery, now: Date, ownZone = fal
 const orderBy = (keys: SortKey[]) =>
   keys.map((sortKey) => (sortKey.descending ? sql`${sortKey.column} desc` : sortKey.column));
 
-function prepareFirstPage(db: Database, sort: TodoSort) {
-  return db
-    .select()
+type Count = number | Placeholder;
+
+/**
+ * One page, written as JSON by the database: the first `limit` todos as TODO_AS_JSON texts joined
+ * in order, how many rows there were (up to limit + 1: one more means there is a next page), and
+ * the last served todo's sort-key values as a JSON array for its cursor. Turning 50 rows of
+ * 20 columns into JavaScript values and back into JSON was most of a list request's CPU, above
+ * all on PGlite (docs/benchmarks.md).
+ */
+function pageQuery(db: Executor, keys: SortKey[], where: SQL | undefined, limit: Count, fetch: Count) {
+  const ordered = orderBy(keys);
+  const rows = db
+    .select({
+      item: sql<string>`${TODO_AS_JSON}`.as("item"),
+      n: sql<number>`row_number() over (order by ${sql.join(ordered, sql`, `)})`.as("n"),
+      keys: sql<string>`json_build_array(${sql.join(
+        keys.map((sortKey) => sortKey.cursorValue),
+        sql`, `,
+      )})::text`.as("keys"),
+    })
     .from(todos)
-    .where(eq(todos.userId, sql.placeholder("userId")))
-    .orderBy(...orderBy(SORTS[sort]))
-    .limit(sql.placeholder("limit"))
-    .prepare(`list_todos_${sort.replace("-", "desc_")}`);
+    .where(where)
+    .orderBy(...ordered)
+    .limit(fetch)
+    .as("page");
+  return db
+    .select({
+      items: sql<string | null>`string_agg(${rows.item}, ',' order by ${rows.n}) filter (where ${rows.n} <= ${limit})`,
+      found: sql<number>`count(*)::int`,
+      lastKeys: sql<string | null>`max(${rows.keys}) filter (where ${rows.n} = ${limit})`,
+    })
+    .from(rows);
 }
 
 /**
  * An unfiltered first page is what every client loads first and most often, and its SQL differs
- * only by sort: it is built once per database and sort and kept as a prepared query, which spares
- * drizzle from building the statement on every request (profiled: ~10 % of a list request's CPU).
+ * only by sort: it is kept prepared per database and sort.
  */
-const firstPageQueries = new WeakMap<Database, Map<TodoSort, ReturnType<typeof prepareFirstPage>>>();
+const firstPages = preparedQueries("list_todos");
+const firstPage = (db: Database, sort: TodoSort) =>
+  firstPages(db, sort, () =>
+    pageQuery(db, SORTS[sort], eq(todos.userId, value("userId")), value("limit"), value("fetch")),
+  );
 
-function firstPage(db: Database, sort: TodoSort) {
-  let queries = firstPageQueries.get(db);
-  if (!queries) {
-    queries = new Map();
-    firstPageQueries.set(db, queries);
-  }
-  let query = queries.get(sort);
-  if (!query) {
-    query = prepareFirstPage(db, sort);
-    queries.set(sort, query);
-  }
-  return query;
-}
-
+/** A TodoPage as JSON text, sent as it is: the database wrote the todos (see pageQuery). */
 export async function listTodos(
   db: Database,
   userId: string,
   query: ListTodosQuery,
   options: { ownZone?: boolean } = {},
-): Promise<TodoPage> {
+): Promise<string> {
   const keys = SORTS[query.sort];
   const conditions = filters(userId, query, new Date(), options.ownZone);
   // Only the owner condition: no filter is in effect.
@@ -207,22 +257,15 @@ export async function listTodos(
     );
     conditions.push(after(keys, cursor.values));
   }
-  const rows = isFirstPageUnfiltered
-    ? await firstPage(db, query.sort).execute({ userId, limit: query.limit + 1 })
-    : await db
-        .select()
-        .from(todos)
-        .where(and(...conditions))
-        .orderBy(...orderBy(keys))
-        .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const hasMore = rows.length > query.limit;
-  return {
-    items: page.map(toTodo),
-    nextCursor:
-      hasMore && last ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.read(last)) }) : null,
-  };
+  const [page] = isFirstPageUnfiltered
+    ? await firstPage(db, query.sort).execute({ userId, limit: query.limit, fetch: query.limit + 1 })
+    : await pageQuery(db, keys, and(...conditions), query.limit, query.limit + 1);
+  const hasMore = (page?.found ?? 0) > query.limit;
+  const nextCursor =
+    hasMore && page?.lastKeys
+      ? encodeCursor({ sort: query.sort, values: JSON.parse(page.lastKeys) as CursorValue[] })
+      : null;
+  return `{"items":[${page?.items ?? ""}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,61 +282,121 @@ export async function getTodo(db: Executor, userId: string, id: string): Promise
 }
 
 /** New todos go last: one more than the user's highest position. */
-const nextPosition = (userId: string) =>
+const nextPosition = (userId: Placeholder | string) =>
   sql`(select coalesce(max(${todos.position}), 0) + 1 from ${todos} where ${todos.userId} = ${userId})`;
 
-function writableColumns(input: UpdateTodo, now: Date) {
-  return {
-    ...(input.title !== undefined && { title: input.title }),
-    ...(input.description !== undefined && { description: input.description }),
-    ...(input.dueAt !== undefined && { dueAt: input.dueAt === null ? null : new Date(input.dueAt) }),
-    ...(input.priority !== undefined && { priority: PRIORITIES.indexOf(input.priority) }),
-    ...(input.tags !== undefined && { tags: input.tags }),
-    ...(input.position !== undefined && { position: input.position }),
-    ...(input.listId !== undefined && { listId: input.listId }),
-    ...(input.parentId !== undefined && { parentId: input.parentId }),
-    ...(input.recurrence !== undefined && { recurrence: input.recurrence }),
-    ...(input.recurFrom !== undefined && { recurFrom: input.recurFrom }),
-    ...(input.remindAt !== undefined && { remindAt: input.remindAt === null ? null : new Date(input.remindAt) }),
-    ...(input.timezone !== undefined && { timezone: input.timezone }),
-    ...(input.completed !== undefined && {
-      completed: input.completed,
+const updateQueries = preparedQueries("update_todo");
+
+/** The fields a PATCH may write, in the order their columns are set. */
+const WRITABLE = [
+  "title",
+  "description",
+  "dueAt",
+  "priority",
+  "tags",
+  "position",
+  "listId",
+  "parentId",
+  "recurrence",
+  "recurFrom",
+  "remindAt",
+  "timezone",
+  "completed",
+] as const satisfies readonly (keyof UpdateTodo)[];
+type Writable = (typeof WRITABLE)[number];
+const INSTANTS = new Set<Writable>(["dueAt", "remindAt"]);
+
+/**
+ * The columns an update sets, each bound to a placeholder of its field's name (values:
+ * writableValues). Drizzle types no placeholders in `set`, though it binds them as in `values`.
+ */
+function writableColumns(fields: Writable[], completing: boolean) {
+  const columns: Record<string, unknown> = { updatedAt: value("now") };
+  for (const field of fields) {
+    if (field === "completed") {
+      columns.completed = value("completed");
       // Completing keeps the first completion time; re-opening clears it.
-      completedAt: input.completed ? sql`coalesce(${todos.completedAt}, ${now.toISOString()}::timestamptz)` : null,
-    }),
+      columns.completedAt = completing ? sql`coalesce(${todos.completedAt}, ${value("nowText")}::timestamptz)` : null;
+    } else {
+      columns[field] = INSTANTS.has(field) ? instantValue(field) : value(field);
+    }
+  }
+  return columns as Partial<typeof todos.$inferInsert>;
+}
+
+function writableValues(input: UpdateTodo, now: Date): Record<string, unknown> {
+  const instant = (text: string | null | undefined) => (text ? new Date(text).toISOString() : null);
+  return {
+    ...input,
+    dueAt: instant(input.dueAt),
+    remindAt: instant(input.remindAt),
+    ...(input.priority !== undefined && { priority: PRIORITIES.indexOf(input.priority) }),
+    now,
+    nowText: now.toISOString(),
   };
 }
 
 /** The user's own zone, read in the same statement as the write that needs it. */
-const usersTimeZone = (userId: string) => sql`(select ${users.timezone} from ${users} where ${users.id} = ${userId})`;
+const usersTimeZone = (userId: Placeholder | string) =>
+  sql`(select ${users.timezone} from ${users} where ${users.id} = ${userId})`;
+
+/**
+ * The one insert every new todo takes, its values bound as placeholders, so that its SQL is the
+ * same whatever the input and it is built once per database. Unplaced todos go last (one more
+ * than the user's highest position) and take the user's zone unless they name one.
+ */
+const insertQueries = preparedQueries("insert_todo");
+const insertTodo = (db: Executor) =>
+  insertQueries(db, "todo", () =>
+    db
+      .insert(todos)
+      .values({
+        userId: value("userId"),
+        id: value("id"),
+        title: value("title"),
+        description: value("description"),
+        completed: value("completed"),
+        completedAt: instantValue("completedAt"),
+        dueAt: instantValue("dueAt"),
+        priority: value("priority"),
+        tags: value("tags"),
+        position: sql`coalesce(${value("position")}::double precision, ${nextPosition(value("userId"))})`,
+        createdAt: value("now"),
+        updatedAt: value("now"),
+        version: 1,
+        listId: value("listId"),
+        parentId: value("parentId"),
+        recurrence: value("recurrence"),
+        recurFrom: value("recurFrom"),
+        remindAt: instantValue("remindAt"),
+        timezone: sql`coalesce(${value("timezone")}::text, ${usersTimeZone(value("userId"))})`,
+      })
+      .returning(),
+  );
 
 export async function createTodo(db: Executor, userId: string, input: CreateTodo): Promise<Todo> {
   const now = new Date();
   const { inheritedListId } = await checkPlacement(db, userId, input);
-  const [row] = await db
-    .insert(todos)
-    .values({
+  const [row] = await insertTodo(db)
+    .execute({
       userId,
       id: uuidv7(),
       title: input.title,
       description: input.description ?? "",
       completed: input.completed ?? false,
-      completedAt: input.completed ? now : null,
-      dueAt: input.dueAt ? new Date(input.dueAt) : null,
+      completedAt: input.completed ? now.toISOString() : null,
+      dueAt: input.dueAt ? new Date(input.dueAt).toISOString() : null,
       priority: PRIORITIES.indexOf(input.priority ?? "none"),
       tags: input.tags ?? [],
-      position: input.position ?? nextPosition(userId),
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
+      position: input.position ?? null,
+      now,
       listId: input.listId !== undefined ? input.listId : (inheritedListId ?? null),
       parentId: input.parentId ?? null,
       recurrence: input.recurrence ?? null,
       recurFrom: input.recurFrom ?? "due",
-      remindAt: input.remindAt ? new Date(input.remindAt) : null,
-      timezone: input.timezone ?? usersTimeZone(userId),
+      remindAt: input.remindAt ? new Date(input.remindAt).toISOString() : null,
+      timezone: input.timezone ?? null,
     })
-    .returning()
     .catch((error) => {
       throw asPlacementError(error);
     });
@@ -388,26 +491,32 @@ async function writeTodo(
 ): Promise<UpdateTodoResult | null> {
   const now = new Date();
   await checkPlacement(db, userId, input, id);
-  const changes = writableColumns(input, now);
-  if (Object.keys(changes).length === 0) {
+  const fields = WRITABLE.filter((field) => input[field] !== undefined);
+  if (fields.length === 0) {
     const current = await getTodo(db, userId, id);
     if (ifMatch !== undefined && ifMatch !== "any" && !ifMatch.includes(current.version)) {
       throw new AppError("precondition_failed", "The todo changed since you loaded it; reload it and try again");
     }
     return current;
   }
-  const [row] = await db
-    .update(todos)
-    .set({ ...changes, updatedAt: now, version: sql`${todos.version} + 1` })
-    .where(
-      and(
-        eq(todos.userId, userId),
-        eq(todos.id, id),
-        versionCondition(todos.version, ifMatch),
-        unlessRecurring ? isNull(todos.recurrence) : undefined,
-      ),
-    )
-    .returning()
+  // The SQL depends only on which fields are written and the conditions, never on their values.
+  const completing = input.completed === true;
+  const shape = `${fields.join(",")};${completing};${ifMatchShape(ifMatch)};${unlessRecurring}`;
+  const [row] = await updateQueries(db, shape, () =>
+    db
+      .update(todos)
+      .set({ ...writableColumns(fields, completing), version: sql`${todos.version} + 1` })
+      .where(
+        and(
+          eq(todos.userId, value("userId")),
+          eq(todos.id, value("id")),
+          versionCondition(todos.version, ifMatch, { placeholders: true }),
+          unlessRecurring ? isNull(todos.recurrence) : undefined,
+        ),
+      )
+      .returning(),
+  )
+    .execute({ ...writableValues(input, now), userId, id, ...versionValues(ifMatch) })
     .catch((error) => {
       throw asPlacementError(error);
     });
