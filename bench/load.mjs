@@ -1,7 +1,7 @@
 // One load run, with latencies kept at full (sub-millisecond) precision: autocannon (closed loop)
 // for throughput, our own open-loop generator for a fixed arrival rate.
-import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";
+import { openLoop } from "./open-loop.mjs";
 import { cpuSeconds } from "./processes.mjs";
 
 function percentile(sorted, p) {
@@ -60,64 +60,19 @@ function summary(latencies, seconds, failed, { pid, cpuBefore }) {
 }
 
 /**
- * Open-loop load at a constant arrival rate: request i is due at start + i / rate and is sent then,
- * on a free keep-alive connection or a new one, whether or not earlier ones have been answered.
- * autocannon's `overallRate` is not that: each connection sends back to back until it has used its
- * quota for the current second and then waits for the next one, so "1,000 req/s" is a burst at full
- * speed followed by silence, and the latencies are a saturated server's. Latency counts from the
- * moment a request was due, so a generator or server that falls behind shows up as latency instead
- * of being hidden (no coordinated omission).
+ * Open-loop load at a constant arrival rate (bench/open-loop.mjs): request i is due at
+ * start + i / rate and is sent then, whether or not earlier ones have been answered. autocannon's
+ * `overallRate` is not that: each connection sends back to back until it has used its quota for the
+ * current second and then waits for the next one, so "1,000 req/s" is a burst at full speed followed
+ * by silence, and the latencies are a saturated server's.
  */
-export function loadAtRate({ url, requests, duration, amount, rate, pid }) {
+export async function loadAtRate({ url, requests, duration, amount, rate, pid }) {
   const cpuBefore = pid ? cpuSeconds(pid) : null;
-  const base = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const total = amount ?? Math.round(rate * duration);
-  const interval = 1000 / rate;
-  const latencies = [];
-  let failed = 0;
-  let sent = 0;
-  let settled = 0;
-  let next = 0;
-  const start = performance.now() + 10;
-
-  return new Promise((resolve) => {
-    const finish = () => {
-      agent.destroy();
-      resolve(summary(latencies, (performance.now() - start) / 1000, failed, { pid, cpuBefore }));
-    };
-    const settle = (dueAt, ok) => {
-      if (ok) latencies.push(performance.now() - dueAt);
-      else failed++;
-      if (++settled === total) finish();
-    };
-    const fire = (dueAt) => {
-      // A socket error can follow a complete answer: each request is counted once.
-      let counted = false;
-      const count = (ok) => {
-        if (counted) return;
-        counted = true;
-        settle(dueAt, ok);
-      };
-      const spec = requests[next++ % requests.length];
-      const { method, path, headers, body } = spec.setupRequest ? spec.setupRequest({ ...spec }) : spec;
-      const outgoing = httpRequest(
-        { agent, host: base.hostname, port: base.port, method, path, headers, timeout: 10_000 },
-        (response) => {
-          response.resume();
-          response.on("end", () => count(response.statusCode < 400));
-          response.on("error", () => count(false));
-        },
-      );
-      outgoing.on("timeout", () => outgoing.destroy(new Error("timeout")));
-      outgoing.on("error", () => count(false));
-      outgoing.end(body);
-    };
-    const tick = () => {
-      const now = performance.now();
-      while (sent < total && start + sent * interval <= now) fire(start + sent++ * interval);
-      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
-    };
-    setTimeout(tick, 10);
+  const { latencies, failed, seconds } = await openLoop({
+    url,
+    requests,
+    total: amount ?? Math.round(rate * duration),
+    rate,
   });
+  return summary(latencies, seconds, failed, { pid, cpuBefore });
 }

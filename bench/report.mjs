@@ -68,13 +68,21 @@ function targets(results) {
       );
     }
     if (ratios.list?.authOffVsApi != null) {
-      const change = ratios.list.authOffVsApi - 1;
+      const signed = (ratio) => `${ratio >= 1 ? "+" : ""}${pct(ratio - 1)}`;
       const cpu =
         runs.list.authOff.cpuUs && runs.list.api.cpuUs ? runs.list.api.cpuUs / runs.list.authOff.cpuUs - 1 : null;
+      const paired = ratios.list.authOffPaired;
+      const details = [
+        paired != null
+          ? `${db.authOffPairs.length} ABBA pairs of short runs; rounds: ${signed(ratios.list.authOffVsApi)}`
+          : null,
+        cpu === null ? null : `auth adds ${pct(cpu)} CPU per request`,
+      ].filter(Boolean);
+      const change = (paired ?? ratios.list.authOffVsApi) - 1;
       add(
         db.kind,
         "auth off changes list throughput ≤ 10 %",
-        `${change >= 0 ? "+" : ""}${pct(change)}${cpu === null ? "" : ` (auth adds ${pct(cpu)} CPU per request)`}`,
+        `${signed(change + 1)}${details.length ? ` (${details.join("; ")})` : ""}`,
         Math.abs(change) <= 0.1,
       );
     }
@@ -156,6 +164,7 @@ export function renderReport({ results, skipped, meta }) {
       db.rssPeakMb
         ? `peak RSS during the list runs: API ${num(db.rssPeakMb)} MB, baseline ${num(db.baselineRssPeakMb)} MB`
         : null,
+      db.floodRssPeakMb ? `peak RSS of the API during the sign-in flood: ${num(db.floodRssPeakMb)} MB` : null,
       `load average (1 min) when this database's runs began: ${num(db.loadAverage, 1)}`,
       db.signinsPerSecond !== undefined ? `sign-ins served during the flood: ${num(db.signinsPerSecond, 1)}/s` : null,
       db.webStartupMs ? `web app start-up: ${num(db.webStartupMs)} ms` : null,

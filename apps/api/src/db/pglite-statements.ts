@@ -50,8 +50,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /**
  * A client for drizzle that runs queries as named prepared statements. Results, errors and
- * notifications are PGlite's own: the messages go through its execProtocol and are read by its
- * parseResults, and the same mutexes keep queries and transactions from interleaving.
+ * notifications are PGlite's own: the messages go through its execProtocol and are read as its
+ * parseResults reads them (readResult), and the same mutexes keep queries and transactions from
+ * interleaving.
  */
 export function withPreparedStatements(
   client: PGlite,
