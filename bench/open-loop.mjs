@@ -45,11 +45,15 @@ export function openLoop({ url, requests, total, rate }) {
         seconds: (performance.now() - start) / 1000,
       });
     };
-    const settle = (connection, ok) => {
-      if (ok) latencies[answered++] = performance.now() - connection.dueAt;
-      else failed++;
-      connection.busy = false;
+    /** One request is done: its latency, or null when it failed. */
+    const count = (latency) => {
+      if (latency === null) failed++;
+      else latencies[answered++] = latency;
       if (answered + failed === total) finish();
+    };
+    const settle = (connection, ok) => {
+      connection.busy = false;
+      count(ok ? performance.now() - connection.dueAt : null);
     };
 
     const open = () => {
@@ -77,11 +81,7 @@ export function openLoop({ url, requests, total, rate }) {
 
     const fire = (dueAt) => {
       const connection = idle.pop() ?? (all.size < MAX_CONNECTIONS ? open() : null);
-      if (!connection) {
-        failed++;
-        if (answered + failed === total) finish();
-        return;
-      }
+      if (!connection) return count(null);
       const spec = requests[next++ % requests.length];
       const { method, path, headers = {}, body } = spec.setupRequest ? spec.setupRequest({ ...spec }) : spec;
       let head = `${method} ${path} HTTP/1.1\r\n${hostHeader}`;

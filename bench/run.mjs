@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { setTimeout } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { HASH_THREAD_IDLE_MS } from "../apps/api/hash-threads.mjs";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { WEB_NODE_FLAGS } from "../apps/web/node-flags.mjs";
 import { buildApi } from "./auth-off/build.mjs";
@@ -42,8 +43,6 @@ const FIXED_RATE = 1000;
 /** Paired list runs of the API and the auth-off build, for the auth-off target (compareAuthOff). */
 const AUTH_OFF_PAIRS = 8;
 const AUTH_OFF_PAIR_SECONDS = 3;
-/** How long the API keeps an idle hashing thread (IDLE_THREAD_MS in apps/api/src/auth/passwords.ts). */
-const HASH_THREAD_IDLE_MS = 5000;
 /** Issue 3: the BFF list p99 at this arrival rate. */
 const BFF_RATE = 200;
 
@@ -68,6 +67,10 @@ async function benchDatabase(kind, builds) {
   );
   const database = kind === "postgres" ? await freshPostgres() : freshPglite();
   const figures = { kind, runs: {}, notes: [], loadAverage: loadavg()[0] };
+  /** The highest of the RSS peaks sampled for one figure across rounds. */
+  const keepPeak = (key, peak) => {
+    figures[key] = Math.max(figures[key] ?? 0, peak ?? 0);
+  };
   const samples = {};
   const record = (scenario, target, result) => {
     const p = (value) => (value === null ? "–" : value.toFixed(2));
@@ -176,11 +179,7 @@ async function benchDatabase(kind, builds) {
               pid: targets[target].child.pid,
             }),
           );
-          if (stopSampling) {
-            const peak = stopSampling();
-            const key = target === "api" ? "rssPeakMb" : "baselineRssPeakMb";
-            figures[key] = Math.max(figures[key] ?? 0, peak ?? 0);
-          }
+          if (stopSampling) keepPeak(target === "api" ? "rssPeakMb" : "baselineRssPeakMb", stopSampling());
         }
       }
       if (SCENARIOS.has("flood")) {
@@ -195,7 +194,7 @@ async function benchDatabase(kind, builds) {
         const stopSampling = sampleRss(api.child.pid);
         record("flood", "api", await measure(url("api"), requestsFor("list", "api", fixture), { pid: api.child.pid }));
         const signins = await flood;
-        figures.floodRssPeakMb = Math.max(figures.floodRssPeakMb ?? 0, stopSampling() ?? 0);
+        keepPeak("floodRssPeakMb", stopSampling());
         figures.signinsPerSecond = signins.rps;
         if (signins.failed > 0) figures.notes.push(`sign-in flood: ${signins.failed} failed sign-ins`);
         // The next round's list runs once the hashing thread has stopped for want of work, as it

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Algorithm } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
+import { HASH_THREAD_IDLE_MS } from "../../hash-threads.mjs";
 import { AppError } from "../errors.ts";
 
 // OWASP's Argon2id recommendation, set explicitly: the library's defaults are weaker.
@@ -23,8 +24,6 @@ const MAX_WAITING = 256;
  */
 const HASHING_NICENESS = 19;
 const HASH_THREAD = new URL("./hash-thread.js", import.meta.url);
-/** How long a hashing thread may stay idle before it is stopped (a new one starts in ~30 ms). */
-const IDLE_THREAD_MS = 5_000;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -42,7 +41,7 @@ export interface PasswordHasher {
  */
 export function createPasswordHasher(
   concurrency = Math.max(1, availableParallelism() - 1),
-  { idleThreadMs = IDLE_THREAD_MS } = {},
+  { idleThreadMs = HASH_THREAD_IDLE_MS } = {},
 ): PasswordHasher {
   let running = 0;
   const waiting: (() => void)[] = [];

@@ -1,0 +1,1 @@
+export declare const HASH_THREAD_IDLE_MS: number;
