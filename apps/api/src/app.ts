@@ -19,15 +19,15 @@ import { protectionPlugin } from "./plugins/protection.ts";
 import { rateLimitPlugin } from "./plugins/rate-limit.ts";
 import { redisPlugin } from "./plugins/redis.ts";
 import { serializerPlugin } from "./plugins/serializer.ts";
-import { authRoutes, sessionRoutes } from "./routes/auth/routes.ts";
-import { startChangeCompaction } from "./routes/changes/changes.ts";
-import { changeRoutes } from "./routes/changes/routes.ts";
-import { listRoutes } from "./routes/lists/routes.ts";
-import { meEventRoutes } from "./routes/me/events.ts";
-import { meRoutes } from "./routes/me/routes.ts";
-import { opsRoutes } from "./routes/ops/routes.ts";
-import { todoRoutes } from "./routes/todos/routes.ts";
-import { transferRoutes } from "./routes/transfer/routes.ts";
+import { authRoutes, sessionRoutes } from "./auth/routes.ts";
+import { startChangeCompaction } from "./changes/changes.ts";
+import { changeRoutes } from "./changes/routes.ts";
+import { listRoutes } from "./lists/routes.ts";
+import { meEventRoutes } from "./auth/me-event-routes.ts";
+import { meRoutes } from "./auth/me-routes.ts";
+import { opsRoutes } from "./ops/routes.ts";
+import { todoRoutes } from "./todos/routes.ts";
+import { transferRoutes } from "./transfer/routes.ts";
 
 export const BODY_LIMIT = 64 * 1024;
 /** A client must finish sending its headers this soon (slowloris); the whole request has requestTimeout. */

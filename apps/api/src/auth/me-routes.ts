@@ -1,0 +1,67 @@
+// /api/v1/me – the signed-in user's profile, password and account
+import { ChangePassword, DeleteMe, Preferences, UpdateMe, User } from "@taskvault/contract/auth";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { changePassword, deleteAccount, getMe, getPreferences, updateMe } from "./accounts.ts";
+import { bearerSecurity } from "../plugins/openapi.ts";
+import { clientInfo } from "../http/client-info.ts";
+
+const tags = ["me"];
+const security = bearerSecurity;
+
+export const meRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("onRequest", app.authenticate);
+
+  app.get("/", { schema: { tags, security, summary: "The signed-in user", response: { 200: User } } }, (request) =>
+    getMe(app.auth, request.caller),
+  );
+
+  app.get(
+    "/preferences",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The user's preferences: the time zone set with PATCH /me",
+        response: { 200: Preferences },
+      },
+    },
+    (request) => getPreferences(app.auth, request.caller),
+  );
+
+  app.patch(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Change the user's name and/or time zone (the default zone of new todos)",
+        body: UpdateMe,
+        response: { 200: User },
+      },
+    },
+    (request) => updateMe(app.auth, request.caller, request.body),
+  );
+
+  app.put(
+    "/password",
+    { schema: { tags, security, summary: "Change the password; every other session ends", body: ChangePassword } },
+    async (request, reply) => {
+      await changePassword(app.auth, request.caller, request.body, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    "/",
+    { schema: { tags, security, summary: "Delete the account and all its data", body: DeleteMe } },
+    async (request, reply) => {
+      await deleteAccount(app.auth, request.caller, request.body);
+      // The security trail is deleted with the account, so the deletion is recorded here, in the log.
+      request.log.info(
+        { event: "account_deleted", userId: request.caller.userId, ...clientInfo(request) },
+        "account deleted",
+      );
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,85 @@
+// /api/v1/auth/* – sign-up, sign-in, refresh, sign-out and the session list
+import { Refresh, Session, SessionList, SessionParams, SignIn, SignUp } from "@taskvault/contract/auth";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { signUp } from "./accounts.ts";
+import {
+  listSessions,
+  refreshSession,
+  revokeOwnSession,
+  signIn,
+  signOut,
+  signOutEverywhere,
+} from "./sessions.ts";
+import { bearerSecurity } from "../plugins/openapi.ts";
+import { clientInfo } from "../http/client-info.ts";
+
+const tags = ["auth"];
+const security = bearerSecurity;
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    "/signup",
+    {
+      config: { throttle: "signUp" },
+      schema: { tags, summary: "Create an account and a session", body: SignUp, response: { 201: Session } },
+    },
+    async (request, reply) => reply.code(201).send(await signUp(app.auth, request.body, clientInfo(request))),
+  );
+
+  app.post(
+    "/signin",
+    {
+      config: { throttle: "signIn" },
+      schema: { tags, summary: "Sign in with email and password", body: SignIn, response: { 200: Session } },
+    },
+    async (request) => signIn(app.auth, request.body, clientInfo(request)),
+  );
+
+  app.post(
+    "/refresh",
+    {
+      config: { throttle: "refresh" },
+      schema: {
+        tags,
+        summary: "Exchange a refresh token for a new access token and a new refresh token",
+        body: Refresh,
+        response: { 200: Session },
+      },
+    },
+    async (request) => refreshSession(app.auth, request.body.refreshToken, clientInfo(request)),
+  );
+};
+
+/** The routes of a signed-in user's own sessions. */
+export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("onRequest", app.authenticate);
+
+  app.post("/signout", { schema: { tags, security, summary: "End this session" } }, async (request, reply) => {
+    await signOut(app.auth, request.caller, clientInfo(request));
+    return reply.code(204).send();
+  });
+
+  app.post(
+    "/signout-all",
+    { schema: { tags, security, summary: "End every session of the user, this one too" } },
+    async (request, reply) => {
+      await signOutEverywhere(app.auth, request.caller, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/sessions",
+    { schema: { tags, security, summary: "The user's live sessions", response: { 200: SessionList } } },
+    async (request) => listSessions(app.auth, request.caller),
+  );
+
+  app.delete(
+    "/sessions/:id",
+    { schema: { tags, security, summary: "End one of the user's sessions", params: SessionParams } },
+    async (request, reply) => {
+      await revokeOwnSession(app.auth, request.caller, request.params.id, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+};

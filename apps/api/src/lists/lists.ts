@@ -1,0 +1,186 @@
+import type {
+  CreateList,
+  DeleteListQuery,
+  List,
+  ListCollection,
+  ListColor,
+  UpdateList,
+} from "@taskvault/contract/lists";
+import { and, count, eq, getTableColumns, sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Database, Executor } from "../db/client.ts";
+import { lists, todos } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
+import { type IfMatch, versionCondition } from "../http/versioning.ts";
+
+type ListRow = typeof lists.$inferSelect;
+
+const UNIQUE_VIOLATION = "23505";
+
+export function toList(row: ListRow): List {
+  return {
+    id: row.id,
+    name: row.name,
+    color: row.color as ListColor | null,
+    position: row.position,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    version: row.version,
+  };
+}
+
+const notFound = () => new AppError("not_found", "No such list");
+const nameTaken = () =>
+  new AppError("conflict", "You already have a list with this name", {
+    errors: { name: ["You already have a list with this name"] },
+  });
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+/** Names are unique per user regardless of case; the unique index decides, even under races. */
+async function guardName<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** The user's lists in their order, each with how many todos it holds and how many are open. */
+export async function listLists(db: Database, userId: string): Promise<ListCollection> {
+  const rows = await db
+    .select({
+      ...getTableColumns(lists),
+      todoCount: count(todos.id),
+      activeCount: sql<number>`count(${todos.id}) filter (where not ${todos.completed})`.mapWith(Number),
+    })
+    .from(lists)
+    .leftJoin(todos, and(eq(todos.userId, lists.userId), eq(todos.listId, lists.id)))
+    .where(eq(lists.userId, userId))
+    .groupBy(lists.userId, lists.id)
+    .orderBy(lists.position, lists.id);
+  return {
+    items: rows.map((row) => ({ ...toList(row), todoCount: row.todoCount, activeCount: row.activeCount })),
+  };
+}
+
+export async function getList(db: Executor, userId: string, id: string): Promise<List> {
+  if (!isUuid(id)) throw notFound();
+  const [row] = await db
+    .select()
+    .from(lists)
+    .where(and(eq(lists.userId, userId), eq(lists.id, id)));
+  if (!row) throw notFound();
+  return toList(row);
+}
+
+/** New lists go last. */
+const nextPosition = (userId: string) =>
+  sql`(select coalesce(max(${lists.position}), 0) + 1 from ${lists} where ${lists.userId} = ${userId})`;
+
+export async function createList(db: Executor, userId: string, input: CreateList): Promise<List> {
+  const now = new Date();
+  const [row] = await guardName(
+    db
+      .insert(lists)
+      .values({
+        userId,
+        id: uuidv7(),
+        name: input.name,
+        color: input.color ?? null,
+        position: input.position ?? nextPosition(userId),
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      })
+      .returning(),
+  );
+  return toList(row!);
+}
+
+const stale = () =>
+  new AppError("precondition_failed", "The list changed since you loaded it; reload it and try again");
+
+export async function updateList(
+  db: Database,
+  userId: string,
+  id: string,
+  input: UpdateList,
+  ifMatch?: IfMatch,
+): Promise<List> {
+  if (!isUuid(id)) throw notFound();
+  const changes = {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.color !== undefined && { color: input.color }),
+    ...(input.position !== undefined && { position: input.position }),
+  };
+  if (Object.keys(changes).length === 0) {
+    const current = await getList(db, userId, id);
+    if (versionMismatch(ifMatch, current.version)) throw stale();
+    return current;
+  }
+  const [row] = await guardName(
+    db
+      .update(lists)
+      .set({ ...changes, updatedAt: new Date(), version: sql`${lists.version} + 1` })
+      .where(and(eq(lists.userId, userId), eq(lists.id, id), versionCondition(lists.version, ifMatch)))
+      .returning(),
+  );
+  if (!row) {
+    await getList(db, userId, id);
+    throw stale();
+  }
+  return toList(row);
+}
+
+const versionMismatch = (ifMatch: IfMatch, version: number) =>
+  ifMatch !== undefined && ifMatch !== "any" && !ifMatch.includes(version);
+
+/**
+ * Deletes a list. Its todos go with it (`todos=delete`, subtasks included) or move to the Inbox
+ * (`todos=inbox`); a list that still holds todos and says neither is a 409, so nothing is lost
+ * by accident.
+ */
+export async function deleteList(
+  db: Database,
+  userId: string,
+  id: string,
+  query: DeleteListQuery,
+  ifMatch?: IfMatch,
+): Promise<void> {
+  if (!isUuid(id)) throw notFound();
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(lists)
+      .where(and(eq(lists.userId, userId), eq(lists.id, id)))
+      .for("update");
+    if (!row) throw notFound();
+    if (versionMismatch(ifMatch, row.version)) throw stale();
+    const inList = and(eq(todos.userId, userId), eq(todos.listId, id));
+    if (query.todos === "delete") {
+      await tx.delete(todos).where(inList);
+    } else if (query.todos === "inbox") {
+      await tx
+        .update(todos)
+        .set({ listId: null, updatedAt: new Date(), version: sql`${todos.version} + 1` })
+        .where(inList);
+    } else {
+      const [held] = await tx.select({ count: count() }).from(todos).where(inList);
+      if (held && held.count > 0) {
+        throw new AppError(
+          "conflict",
+          "The list still has todos: delete it with ?todos=delete to delete them too, or ?todos=inbox to move them to the Inbox",
+        );
+      }
+    }
+    await tx.delete(lists).where(and(eq(lists.userId, userId), eq(lists.id, id)));
+  });
+}

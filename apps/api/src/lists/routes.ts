@@ -1,0 +1,112 @@
+// /api/v1/lists – the signed-in user's lists; every query is scoped to the token's user
+import {
+  CreateList,
+  DeleteListQuery,
+  List,
+  ListCollection,
+  ListColor,
+  ListParams,
+  UpdateList,
+} from "@taskvault/contract/lists";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { bearerSecurity } from "../plugins/openapi.ts";
+import { IfMatchHeaders, parseIfMatch, withEtag } from "../http/versioning.ts";
+import { createList, deleteList, getList, listLists, updateList } from "./lists.ts";
+
+const tags = ["lists"];
+const security = bearerSecurity;
+const PALETTE = `\`color\` is one of ${ListColor.options.map((color) => `\`${color}\``).join(", ")}, or null.`;
+
+export const listRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.auth;
+  app.addHook("onRequest", app.authenticate);
+
+  app.get(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The user's lists in order, with todoCount and activeCount",
+        response: { 200: ListCollection },
+      },
+    },
+    (request) => listLists(db, request.caller.userId),
+  );
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Create a list (names are unique per user, ignoring case: 409 otherwise)",
+        description: PALETTE,
+        body: CreateList,
+        response: { 201: List },
+      },
+    },
+    async (request, reply) => {
+      const list = await createList(db, request.caller.userId, request.body);
+      reply.code(201).header("location", `/api/v1/lists/${list.id}`);
+      return withEtag(reply, list);
+    },
+  );
+
+  app.get(
+    "/:id",
+    { schema: { tags, security, summary: "One list, with its ETag", params: ListParams, response: { 200: List } } },
+    async (request, reply) => withEtag(reply, await getList(db, request.caller.userId, request.params.id)),
+  );
+
+  app.patch(
+    "/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Rename, recolour or move a list (If-Match for optimistic concurrency)",
+        description: PALETTE,
+        params: ListParams,
+        headers: IfMatchHeaders,
+        body: UpdateList,
+        response: { 200: List },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await updateList(
+          db,
+          request.caller.userId,
+          request.params.id,
+          request.body,
+          parseIfMatch(request.headers["if-match"]),
+        ),
+      ),
+  );
+
+  app.delete(
+    "/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Delete a list; with todos in it, ?todos=delete deletes them and ?todos=inbox moves them (else 409)",
+        params: ListParams,
+        headers: IfMatchHeaders,
+        querystring: DeleteListQuery,
+      },
+    },
+    async (request, reply) => {
+      await deleteList(
+        db,
+        request.caller.userId,
+        request.params.id,
+        request.query,
+        parseIfMatch(request.headers["if-match"]),
+      );
+      return reply.code(204).send();
+    },
+  );
+};

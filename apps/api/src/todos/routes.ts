@@ -1,0 +1,215 @@
+// /api/v1/todos – the signed-in user's todos; every query is scoped to the token's user
+import {
+  CompleteAllResult,
+  CreateTodo,
+  DeleteCompletedResult,
+  DeleteTodosQuery,
+  ListTodosQuery,
+  ParsedTodo,
+  ParseTodo,
+  ReplaceTodo,
+  Todo,
+  TodoPage,
+  TodoParams,
+  UpdateTodo,
+  UpdateTodoResult,
+} from "@taskvault/contract/todos";
+import type { FastifyReply } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../errors.ts";
+import { bearerSecurity } from "../plugins/openapi.ts";
+import { IfMatchHeaders, parseIfMatch, withEtag } from "../http/versioning.ts";
+import { parseTodoText } from "./parse.ts";
+import {
+  completeAll,
+  createTodo,
+  createTodoOnce,
+  deleteCompleted,
+  deleteTodo,
+  getTodo,
+  listTodos,
+  replaceTodo,
+  updateTodo,
+} from "./todos.ts";
+
+const tags = ["todos"];
+const security = bearerSecurity;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** JSON the database wrote (a TodoPage, see listTodos): a string with a JSON type is sent as it is. */
+const sendJsonText = (reply: FastifyReply, json: string) => reply.type("application/json; charset=utf-8").send(json);
+
+const CreateHeaders = z.object({ "idempotency-key": z.string().optional() });
+
+const hasQueryParameter = (url: string, name: string) =>
+  new URLSearchParams(url.slice(url.indexOf("?") + 1 || url.length)).has(name);
+
+export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.auth;
+  app.addHook("onRequest", app.authenticate);
+
+  app.get(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "List todos",
+        description:
+          "`listId` (a list id, or `inbox`) and `parentId` (a todo id, or `none` for top level) narrow the list. " +
+          "`due=today|upcoming` count days in `tz` when given, else in each todo's own `timezone`.",
+        querystring: ListTodosQuery,
+        response: { 200: TodoPage },
+      },
+    },
+    // Without `tz`, due=today|upcoming are counted in each todo's own zone (the contract's v1.1
+    // "today"); the schema's UTC default only stands in for todos that have no zone of their own.
+    async (request, reply) => {
+      const page = await listTodos(db, request.caller.userId, request.query, {
+        ownZone: !hasQueryParameter(request.url, "tz"),
+      });
+      return sendJsonText(reply, page);
+    },
+  );
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Create a todo (Idempotency-Key makes retries safe for 24 h)",
+        headers: CreateHeaders,
+        body: CreateTodo,
+        response: { 201: Todo },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers["idempotency-key"];
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new AppError("bad_request", "Idempotency-Key must be 1–255 visible ASCII characters");
+      }
+      const { todo } = key
+        ? await createTodoOnce(db, request.caller.userId, key, request.body)
+        : { todo: await createTodo(db, request.caller.userId, request.body) };
+      reply.code(201).header("location", `/api/v1/todos/${todo.id}`);
+      return withEtag(reply, todo);
+    },
+  );
+
+  app.post(
+    "/complete-all",
+    { schema: { tags, security, summary: "Complete every active todo", response: { 200: CompleteAllResult } } },
+    (request) => completeAll(db, request.caller.userId),
+  );
+
+  app.delete(
+    "/",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Delete completed todos (status=completed is required)",
+        querystring: DeleteTodosQuery,
+        response: { 200: DeleteCompletedResult },
+      },
+    },
+    (request) => deleteCompleted(db, request.caller.userId),
+  );
+
+  app.post(
+    "/parse",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Read a quick-add line; creates nothing",
+        description:
+          '`#List`, `@tag`, `!low|!medium|!high`, natural dates and times ("tomorrow 5pm", "next fri", "in 3 days") ' +
+          'and repeats ("every day", "every 2 weeks", "every weekday", "every monday and thursday", ' +
+          '"every month on the 15th") are taken out of the text; the rest is the title. Read in `tz` (default: ' +
+          "the user's zone) relative to `now` (default: the server's clock). A date without a time is due at " +
+          "23:59 that day; a repeat is due at its first occurrence from now. Tokens count only as whole words " +
+          'starting with a letter: "#3" and "@ 5$" stay in the title.',
+        body: ParseTodo,
+        response: { 200: ParsedTodo },
+      },
+    },
+    (request) => parseTodoText(db, request.caller.userId, request.body),
+  );
+
+  app.get(
+    "/:id",
+    { schema: { tags, security, summary: "One todo, with its ETag", params: TodoParams, response: { 200: Todo } } },
+    async (request, reply) => withEtag(reply, await getTodo(db, request.caller.userId, request.params.id)),
+  );
+
+  app.patch(
+    "/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Change some fields (If-Match for optimistic concurrency)",
+        description:
+          "Completing a recurring todo keeps it and creates its next instance (due at the rule's next " +
+          "occurrence after `dueAt`, or after the completion day with `recurFrom=completion`, computed in the " +
+          "todo's `timezone`; `remindAt` shifted by as much), returned as `next`. That happens once per " +
+          "instance: completing it again, concurrently, after re-opening it, or retrying (with or without an " +
+          "Idempotency-Key) answers with the same `next`. Re-opening it does not delete the next instance. " +
+          "A day past the 28th falls on the last day of shorter months (29 February on 28 February).",
+        params: TodoParams,
+        headers: IfMatchHeaders,
+        body: UpdateTodo,
+        response: { 200: UpdateTodoResult },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await updateTodo(
+          db,
+          request.caller.userId,
+          request.params.id,
+          request.body,
+          parseIfMatch(request.headers["if-match"]),
+        ),
+      ),
+  );
+
+  app.put(
+    "/:id",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Replace a todo (omitted fields return to their defaults)",
+        params: TodoParams,
+        headers: IfMatchHeaders,
+        body: ReplaceTodo,
+        response: { 200: UpdateTodoResult },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await replaceTodo(
+          db,
+          request.caller.userId,
+          request.params.id,
+          request.body,
+          parseIfMatch(request.headers["if-match"]),
+        ),
+      ),
+  );
+
+  app.delete(
+    "/:id",
+    { schema: { tags, security, summary: "Delete a todo", params: TodoParams, headers: IfMatchHeaders } },
+    async (request, reply) => {
+      await deleteTodo(db, request.caller.userId, request.params.id, parseIfMatch(request.headers["if-match"]));
+      return reply.code(204).send();
+    },
+  );
+};
