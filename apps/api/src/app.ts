@@ -3,31 +3,37 @@ import { validatorCompiler } from "fastify-type-provider-zod";
 import { createAccessTokens } from "./auth/access-tokens.ts";
 import type { AuthContext } from "./auth/context.ts";
 import { startAuthEventPurge } from "./auth/events.ts";
+import { meRoutes } from "./auth/me-routes.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createRevocationList } from "./auth/revocation.ts";
 import { startRevocationBroadcast } from "./auth/revocation-broadcast.ts";
+import { authRoutes } from "./auth/routes.ts";
 import { deriveSecrets, resolveKeySecret } from "./auth/secrets.ts";
 import { createKeyStore } from "./auth/signing-keys.ts";
+import { startChangeCompaction } from "./changes/changes.ts";
 import { startChangeHub } from "./changes/hub.ts";
+import { changeRoutes } from "./changes/routes.ts";
 import type { Config } from "./config.ts";
-import { type DatabaseHandle, openDatabase } from "./db/client.ts";
+import { type Database, type DatabaseHandle, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
-import { authenticatePlugin } from "./plugins/authenticate.ts";
+import { listRoutes } from "./lists/routes.ts";
+import { opsRoutes } from "./ops/routes.ts";
+import { authenticatePlugin, protectRoutes } from "./plugins/authenticate.ts";
 import { errorsPlugin, frameworkErrors } from "./plugins/errors.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { protectionPlugin } from "./plugins/protection.ts";
 import { rateLimitPlugin } from "./plugins/rate-limit.ts";
 import { redisPlugin } from "./plugins/redis.ts";
 import { serializerPlugin } from "./plugins/serializer.ts";
-import { authRoutes, sessionRoutes } from "./auth/routes.ts";
-import { startChangeCompaction } from "./changes/changes.ts";
-import { changeRoutes } from "./changes/routes.ts";
-import { listRoutes } from "./lists/routes.ts";
-import { meEventRoutes } from "./auth/me-event-routes.ts";
-import { meRoutes } from "./auth/me-routes.ts";
-import { opsRoutes } from "./ops/routes.ts";
 import { todoRoutes } from "./todos/routes.ts";
 import { transferRoutes } from "./transfer/routes.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The database every route reaches through (PGlite or PostgreSQL, decision 001). */
+    db: Database;
+  }
+}
 
 export const BODY_LIMIT = 64 * 1024;
 /** A client must finish sending its headers this soon (slowloris); the whole request has requestTimeout. */
@@ -77,6 +83,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+
+  app.decorate("db", database.db);
 
   const secrets = deriveSecrets(
     resolveKeySecret({ secret: config.AUTH_KEY_SECRET, dataDir: config.DATA_DIR, log: (msg) => app.log.warn(msg) }),
@@ -154,20 +162,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authenticatePlugin, { auth });
   await app.register(openapiPlugin);
 
-  await app.register(opsRoutes);
-  await app.register(authRoutes, { prefix: "/api/v1/auth" });
-  await app.register(sessionRoutes, { prefix: "/api/v1/auth" });
-  await app.register(meRoutes, { prefix: "/api/v1/me" });
-  await app.register(meEventRoutes, { prefix: "/api/v1/me" });
-  await app.register(todoRoutes, { prefix: "/api/v1/todos" });
-  await app.register(listRoutes, { prefix: "/api/v1/lists" });
-  await app.register(transferRoutes, { prefix: "/api/v1" });
-  await app.register(changeRoutes, {
-    prefix: "/api/v1",
-    hub: changeHub,
-    revocations,
-    heartbeatMs: config.STREAM_HEARTBEAT_SECONDS * 1000,
-    stallMs: config.STREAM_STALL_SECONDS * 1000,
+  // Every route of ours needs a session's access token unless it is declared public.
+  await app.register(async (api) => {
+    protectRoutes(api);
+    await api.register(opsRoutes);
+    await api.register(authRoutes, { prefix: "/api/v1/auth" });
+    await api.register(meRoutes, { prefix: "/api/v1/me" });
+    await api.register(todoRoutes, { prefix: "/api/v1/todos" });
+    await api.register(listRoutes, { prefix: "/api/v1/lists" });
+    await api.register(transferRoutes, { prefix: "/api/v1" });
+    await api.register(changeRoutes, {
+      prefix: "/api/v1",
+      hub: changeHub,
+      revocations,
+      heartbeatMs: config.STREAM_HEARTBEAT_SECONDS * 1000,
+      stallMs: config.STREAM_STALL_SECONDS * 1000,
+    });
   });
   return app;
 }

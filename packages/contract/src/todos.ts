@@ -144,7 +144,7 @@ export const ListTodosQuery = z.strictObject({
   priority: Priority.optional(),
   due: TodoDue.optional(),
   /** The zone `due=today|upcoming` are counted in. When the query names none, the API counts in each todo's own `timezone` (UTC unless set). */
-  tz: TimeZone.default("UTC"),
+  tz: TimeZone.optional(),
   sort: TodoSort.default("position"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   // Long enough for a sort=title cursor on a 200-character title of 4-byte characters.

@@ -1,17 +1,15 @@
-// /api/v1/me – the signed-in user's profile, password and account
+// /api/v1/me – the signed-in user's profile, password, account and security trail
 import { ChangePassword, DeleteMe, Preferences, UpdateMe, User } from "@taskvault/contract/auth";
+import { AuthEventPage, ListAuthEventsQuery } from "@taskvault/contract/events";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { changePassword, deleteAccount, getMe, getPreferences, updateMe } from "./accounts.ts";
-import { bearerSecurity } from "../plugins/openapi.ts";
 import { clientInfo } from "../http/client-info.ts";
+import { changePassword, deleteAccount, getMe, getPreferences, updateMe } from "./accounts.ts";
+import { listAuthEvents } from "./events.ts";
 
 const tags = ["me"];
-const security = bearerSecurity;
 
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook("onRequest", app.authenticate);
-
-  app.get("/", { schema: { tags, security, summary: "The signed-in user", response: { 200: User } } }, (request) =>
+  app.get("/", { schema: { tags, summary: "The signed-in user", response: { 200: User } } }, (request) =>
     getMe(app.auth, request.caller),
   );
 
@@ -20,7 +18,6 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "The user's preferences: the time zone set with PATCH /me",
         response: { 200: Preferences },
       },
@@ -33,7 +30,6 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "Change the user's name and/or time zone (the default zone of new todos)",
         body: UpdateMe,
         response: { 200: User },
@@ -44,7 +40,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put(
     "/password",
-    { schema: { tags, security, summary: "Change the password; every other session ends", body: ChangePassword } },
+    { schema: { tags, summary: "Change the password; every other session ends", body: ChangePassword } },
     async (request, reply) => {
       await changePassword(app.auth, request.caller, request.body, clientInfo(request));
       return reply.code(204).send();
@@ -53,7 +49,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     "/",
-    { schema: { tags, security, summary: "Delete the account and all its data", body: DeleteMe } },
+    { schema: { tags, summary: "Delete the account and all its data", body: DeleteMe } },
     async (request, reply) => {
       await deleteAccount(app.auth, request.caller, request.body);
       // The security trail is deleted with the account, so the deletion is recorded here, in the log.
@@ -63,5 +59,18 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       return reply.code(204).send();
     },
+  );
+
+  app.get(
+    "/events",
+    {
+      schema: {
+        tags: ["me"],
+        summary: "The user's sign-ins, refreshes, sign-outs and other security events, newest first",
+        querystring: ListAuthEventsQuery,
+        response: { 200: AuthEventPage },
+      },
+    },
+    (request) => listAuthEvents(app.auth, request.caller, request.query),
   );
 };

@@ -1,26 +1,17 @@
 // /api/v1/auth/* – sign-up, sign-in, refresh, sign-out and the session list
 import { Refresh, Session, SessionList, SessionParams, SignIn, SignUp } from "@taskvault/contract/auth";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { signUp } from "./accounts.ts";
-import {
-  listSessions,
-  refreshSession,
-  revokeOwnSession,
-  signIn,
-  signOut,
-  signOutEverywhere,
-} from "./sessions.ts";
-import { bearerSecurity } from "../plugins/openapi.ts";
 import { clientInfo } from "../http/client-info.ts";
+import { signUp } from "./accounts.ts";
+import { listSessions, refreshSession, revokeOwnSession, signIn, signOut, signOutEverywhere } from "./sessions.ts";
 
 const tags = ["auth"];
-const security = bearerSecurity;
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/signup",
     {
-      config: { throttle: "signUp" },
+      config: { auth: "public", throttle: "signUp" },
       schema: { tags, summary: "Create an account and a session", body: SignUp, response: { 201: Session } },
     },
     async (request, reply) => reply.code(201).send(await signUp(app.auth, request.body, clientInfo(request))),
@@ -29,7 +20,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/signin",
     {
-      config: { throttle: "signIn" },
+      config: { auth: "public", throttle: "signIn" },
       schema: { tags, summary: "Sign in with email and password", body: SignIn, response: { 200: Session } },
     },
     async (request) => signIn(app.auth, request.body, clientInfo(request)),
@@ -38,7 +29,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/refresh",
     {
-      config: { throttle: "refresh" },
+      config: { auth: "public", throttle: "refresh" },
       schema: {
         tags,
         summary: "Exchange a refresh token for a new access token and a new refresh token",
@@ -48,20 +39,16 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => refreshSession(app.auth, request.body.refreshToken, clientInfo(request)),
   );
-};
 
-/** The routes of a signed-in user's own sessions. */
-export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook("onRequest", app.authenticate);
-
-  app.post("/signout", { schema: { tags, security, summary: "End this session" } }, async (request, reply) => {
+  // The routes of a signed-in user's own sessions.
+  app.post("/signout", { schema: { tags, summary: "End this session" } }, async (request, reply) => {
     await signOut(app.auth, request.caller, clientInfo(request));
     return reply.code(204).send();
   });
 
   app.post(
     "/signout-all",
-    { schema: { tags, security, summary: "End every session of the user, this one too" } },
+    { schema: { tags, summary: "End every session of the user, this one too" } },
     async (request, reply) => {
       await signOutEverywhere(app.auth, request.caller, clientInfo(request));
       return reply.code(204).send();
@@ -70,13 +57,13 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/sessions",
-    { schema: { tags, security, summary: "The user's live sessions", response: { 200: SessionList } } },
+    { schema: { tags, summary: "The user's live sessions", response: { 200: SessionList } } },
     async (request) => listSessions(app.auth, request.caller),
   );
 
   app.delete(
     "/sessions/:id",
-    { schema: { tags, security, summary: "End one of the user's sessions", params: SessionParams } },
+    { schema: { tags, summary: "End one of the user's sessions", params: SessionParams } },
     async (request, reply) => {
       await revokeOwnSession(app.auth, request.caller, request.params.id, clientInfo(request));
       return reply.code(204).send();

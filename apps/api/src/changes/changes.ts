@@ -7,7 +7,7 @@ import { rowsOf } from "../db/migrate.ts";
 import { changeSeqs, changes, lists, todos } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { toList } from "../lists/lists.ts";
-import { toTodo } from "../todos/todos.ts";
+import { toTodo } from "../todos/todo-json.ts";
 
 const COMPACTION_INTERVAL_MS = 3600_000;
 const DAY_MS = 24 * 3600_000;

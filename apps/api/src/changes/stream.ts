@@ -1,9 +1,9 @@
 import type { Change } from "@taskvault/contract/changes";
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import type { RevocationList } from "../auth/revocation.ts";
-import type { ChangeHub, StreamTarget } from "./hub.ts";
 import type { Database } from "../db/client.ts";
 import { isBehindLog, logGone, readEntries, readPosition } from "./changes.ts";
+import type { ChangeHub, StreamTarget } from "./hub.ts";
 
 /** Entries read from the log per query; a longer backlog is read batch by batch. */
 const BATCH = 100;

@@ -10,9 +10,9 @@ import { and, count, eq, getTableColumns, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../db/client.ts";
 import { lists, todos } from "../db/schema.ts";
+import { type IfMatch, versionCondition } from "../db/versions.ts";
 import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
-import { type IfMatch, versionCondition } from "../http/versioning.ts";
 
 type ListRow = typeof lists.$inferSelect;
 

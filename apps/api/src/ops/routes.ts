@@ -7,11 +7,15 @@ import { problemFor } from "../errors.ts";
 const Status = z.object({ status: z.string() });
 
 export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get("/healthz", { schema: { tags: ["operations"], response: { 200: Status } } }, async () => ({ status: "ok" }));
+  app.get(
+    "/healthz",
+    { config: { auth: "public" }, schema: { tags: ["operations"], response: { 200: Status } } },
+    async () => ({ status: "ok" }),
+  );
 
-  app.get("/readyz", { schema: { tags: ["operations"] } }, async (_request, reply) => {
+  app.get("/readyz", { config: { auth: "public" }, schema: { tags: ["operations"] } }, async (_request, reply) => {
     try {
-      await app.auth.db.execute(sql`select 1`);
+      await app.db.execute(sql`select 1`);
       return { status: "ready" };
     } catch {
       return reply
@@ -23,7 +27,7 @@ export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/.well-known/jwks.json",
-    { schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } },
+    { config: { auth: "public" }, schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } },
     async (_request, reply) => {
       reply.header("cache-control", "public, max-age=300");
       return app.auth.keys.jwks();

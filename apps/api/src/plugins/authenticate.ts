@@ -1,18 +1,27 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { invalidToken } from "../auth/access-tokens.ts";
 import type { AuthContext, Caller } from "../auth/context.ts";
 import { AppError } from "../errors.ts";
+import { bearerSecurity, publicSecurity } from "./openapi.ts";
+import { prependRouteHook } from "./route-hooks.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     auth: AuthContext;
-    /** onRequest hook for protected routes: sets `request.caller` or answers 401. */
-    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** Sets `request.caller` or answers 401; `protectRoutes` puts it on every protected route. */
+    authenticate(request: FastifyRequest): Promise<void>;
   }
   interface FastifyRequest {
-    /** Set by `authenticate`; only read it in routes that use that hook. */
+    /** The authenticated caller: set on every route that is not declared public. */
     caller: Caller;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Who may call the route. Routes inside a `protectRoutes` scope need a session's access token
+     * unless they say `auth: "public"` (sign-up, sign-in, refresh): forgetting it fails closed.
+     */
+    auth?: "public";
   }
 }
 
@@ -39,3 +48,20 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, options: { aut
     request.caller = { userId: claims.userId, sessionId: claims.sessionId, tokenExpiresAt: claims.exp };
   });
 });
+
+/**
+ * Every route declared in `scope` (and the scopes inside it) from now on authenticates first,
+ * unless it is declared `config: { auth: "public" }`; its OpenAPI `security` says which.
+ * Called once, around the API's prefixes (app.ts), so a new route is protected by default.
+ */
+export function protectRoutes(scope: FastifyInstance): void {
+  scope.addHook("onRoute", (route) => {
+    // The route object is also what the OpenAPI plugin documents, so the schema is changed in place.
+    if (route.config?.auth === "public") {
+      route.schema = { ...route.schema, security: publicSecurity };
+      return;
+    }
+    route.schema = { ...route.schema, security: bearerSecurity };
+    prependRouteHook(route, "onRequest", scope.authenticate);
+  });
+}

@@ -4,8 +4,10 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { jsonSchemaTransform } from "fastify-type-provider-zod";
 
-/** The `security` of a route that needs a Bearer access token, for the OpenAPI document. */
+/** The OpenAPI `security` of a route that needs a Bearer access token (set by protectRoutes). */
 export const bearerSecurity = [{ bearer: [] }];
+/** The OpenAPI `security` of a route anyone may call. */
+export const publicSecurity: [] = [];
 
 /** OpenAPI generated from the same zod schemas that validate requests; `/docs` renders it. */
 export const openapiPlugin = fp(async (app: FastifyInstance) => {

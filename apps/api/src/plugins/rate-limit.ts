@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import fp from "fastify-plugin";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
+import { appendRouteHook } from "./route-hooks.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -187,15 +188,10 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, options: { config
   app.addHook("onRoute", (route) => {
     const throttle = route.config?.throttle;
     if (!throttle) return;
-    route.onRequest = [...hooksOf(route.onRequest), attempts[throttle]];
+    appendRouteHook(route, "onRequest", attempts[throttle]);
     if (throttle === "signIn") {
-      route.preHandler = [...hooksOf(route.preHandler), checkBackoff];
-      route.onSend = [...hooksOf(route.onSend), countFailure];
+      appendRouteHook(route, "preHandler", checkBackoff);
+      appendRouteHook(route, "onSend", countFailure);
     }
   });
 });
-
-function hooksOf<T>(hooks: T | T[] | undefined): T[] {
-  if (!hooks) return [];
-  return Array.isArray(hooks) ? hooks : [hooks];
-}

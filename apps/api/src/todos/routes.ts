@@ -18,23 +18,16 @@ import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
-import { bearerSecurity } from "../plugins/openapi.ts";
 import { IfMatchHeaders, parseIfMatch, withEtag } from "../http/versioning.ts";
+import { completeAll } from "./complete-todo.ts";
+import { createTodo, createTodoOnce } from "./create-todo.ts";
+import { deleteCompleted, deleteTodo } from "./delete-todos.ts";
+import { listTodos } from "./list-todos.ts";
 import { parseTodoText } from "./parse.ts";
-import {
-  completeAll,
-  createTodo,
-  createTodoOnce,
-  deleteCompleted,
-  deleteTodo,
-  getTodo,
-  listTodos,
-  replaceTodo,
-  updateTodo,
-} from "./todos.ts";
+import { getTodo } from "./read-todo.ts";
+import { replaceTodo, updateTodo } from "./update-todo.ts";
 
 const tags = ["todos"];
-const security = bearerSecurity;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** JSON the database wrote (a TodoPage, see listTodos): a string with a JSON type is sent as it is. */
@@ -42,19 +35,13 @@ const sendJsonText = (reply: FastifyReply, json: string) => reply.type("applicat
 
 const CreateHeaders = z.object({ "idempotency-key": z.string().optional() });
 
-const hasQueryParameter = (url: string, name: string) =>
-  new URLSearchParams(url.slice(url.indexOf("?") + 1 || url.length)).has(name);
-
 export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.auth;
-  app.addHook("onRequest", app.authenticate);
-
+  const { db } = app;
   app.get(
     "/",
     {
       schema: {
         tags,
-        security,
         summary: "List todos",
         description:
           "`listId` (a list id, or `inbox`) and `parentId` (a todo id, or `none` for top level) narrow the list. " +
@@ -63,14 +50,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: TodoPage },
       },
     },
-    // Without `tz`, due=today|upcoming are counted in each todo's own zone (the contract's v1.1
-    // "today"); the schema's UTC default only stands in for todos that have no zone of their own.
-    async (request, reply) => {
-      const page = await listTodos(db, request.caller.userId, request.query, {
-        ownZone: !hasQueryParameter(request.url, "tz"),
-      });
-      return sendJsonText(reply, page);
-    },
+    async (request, reply) => sendJsonText(reply, await listTodos(db, request.caller.userId, request.query)),
   );
 
   app.post(
@@ -78,7 +58,6 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "Create a todo (Idempotency-Key makes retries safe for 24 h)",
         headers: CreateHeaders,
         body: CreateTodo,
@@ -100,7 +79,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/complete-all",
-    { schema: { tags, security, summary: "Complete every active todo", response: { 200: CompleteAllResult } } },
+    { schema: { tags, summary: "Complete every active todo", response: { 200: CompleteAllResult } } },
     (request) => completeAll(db, request.caller.userId),
   );
 
@@ -109,7 +88,6 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "Delete completed todos (status=completed is required)",
         querystring: DeleteTodosQuery,
         response: { 200: DeleteCompletedResult },
@@ -123,7 +101,6 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "Read a quick-add line; creates nothing",
         description:
           '`#List`, `@tag`, `!low|!medium|!high`, natural dates and times ("tomorrow 5pm", "next fri", "in 3 days") ' +
@@ -141,7 +118,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/:id",
-    { schema: { tags, security, summary: "One todo, with its ETag", params: TodoParams, response: { 200: Todo } } },
+    { schema: { tags, summary: "One todo, with its ETag", params: TodoParams, response: { 200: Todo } } },
     async (request, reply) => withEtag(reply, await getTodo(db, request.caller.userId, request.params.id)),
   );
 
@@ -150,7 +127,6 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "Change some fields (If-Match for optimistic concurrency)",
         description:
           "Completing a recurring todo keeps it and creates its next instance (due at the rule's next " +
@@ -183,7 +159,6 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        security,
         summary: "Replace a todo (omitted fields return to their defaults)",
         params: TodoParams,
         headers: IfMatchHeaders,
@@ -206,7 +181,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     "/:id",
-    { schema: { tags, security, summary: "Delete a todo", params: TodoParams, headers: IfMatchHeaders } },
+    { schema: { tags, summary: "Delete a todo", params: TodoParams, headers: IfMatchHeaders } },
     async (request, reply) => {
       await deleteTodo(db, request.caller.userId, request.params.id, parseIfMatch(request.headers["if-match"]));
       return reply.code(204).send();

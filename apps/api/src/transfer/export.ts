@@ -5,7 +5,7 @@ import type { Database } from "../db/client.ts";
 import { lists, todos, users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { toList } from "../lists/lists.ts";
-import { toTodo } from "../todos/todos.ts";
+import { toTodo } from "../todos/todo-json.ts";
 
 /**
  * Everything the user owns as one document (docs/export-format.md), read in one transaction so

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import type { CreateTodo, Todo } from "@taskvault/contract/todos";
+import { and, eq, lte } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Database, Executor } from "../db/client.ts";
+import { idempotencyKeys } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { asPlacementError, checkPlacement } from "./placement.ts";
+import { PRIORITIES, toTodo } from "./todo-json.ts";
+import { insertTodo } from "./todo-statements.ts";
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+export async function createTodo(db: Executor, userId: string, input: CreateTodo): Promise<Todo> {
+  const now = new Date();
+  const { inheritedListId } = await checkPlacement(db, userId, input);
+  const [row] = await insertTodo(db)
+    .execute({
+      userId,
+      id: uuidv7(),
+      title: input.title,
+      description: input.description ?? "",
+      completed: input.completed ?? false,
+      completedAt: input.completed ? now.toISOString() : null,
+      dueAt: input.dueAt ? new Date(input.dueAt).toISOString() : null,
+      priority: PRIORITIES.indexOf(input.priority ?? "none"),
+      tags: input.tags ?? [],
+      position: input.position ?? null,
+      now,
+      listId: input.listId !== undefined ? input.listId : (inheritedListId ?? null),
+      parentId: input.parentId ?? null,
+      recurrence: input.recurrence ?? null,
+      recurFrom: input.recurFrom ?? "due",
+      remindAt: input.remindAt ? new Date(input.remindAt).toISOString() : null,
+      timezone: input.timezone ?? null,
+    })
+    .catch((error) => {
+      throw asPlacementError(error);
+    });
+  return toTodo(row!);
+}
+
+export interface StoredResponse {
+  todo: Todo;
+  /** True when this is the replay of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+/**
+ * Creates a todo once per Idempotency-Key (24 h). The key row is claimed in the same transaction
+ * as the insert: a concurrent request with the same key waits on it and then replays the stored
+ * response; if the first request fails, its claim rolls back with it.
+ */
+export async function createTodoOnce(
+  db: Database,
+  userId: string,
+  idempotencyKey: string,
+  input: CreateTodo,
+): Promise<StoredResponse> {
+  const requestHash = createHash("sha256").update(JSON.stringify(input)).digest("base64url");
+  const now = new Date();
+  const keyMatches = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, idempotencyKey));
+  return db.transaction(async (tx) => {
+    await tx
+      .delete(idempotencyKeys)
+      .where(and(keyMatches, lte(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))));
+    const claimed = await tx
+      .insert(idempotencyKeys)
+      .values({ userId, key: idempotencyKey, requestHash, status: 0, body: {}, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length === 0) {
+      const [stored] = await tx.select().from(idempotencyKeys).where(keyMatches);
+      if (!stored || stored.requestHash !== requestHash) {
+        throw new AppError("idempotency_key_reused", "This Idempotency-Key was used with a different request", {
+          errors: { "Idempotency-Key": ["Already used with a different body"] },
+        });
+      }
+      return { todo: stored.body as Todo, replayed: true };
+    }
+    const todo = await createTodo(tx, userId, input);
+    await tx.update(idempotencyKeys).set({ status: 201, body: todo }).where(keyMatches);
+    return { todo, replayed: false };
+  });
+}

@@ -1,0 +1,126 @@
+import type { ListTodosQuery, TodoSort } from "@taskvault/contract/todos";
+import { and, arrayContains, eq, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import { todos } from "../db/schema.ts";
+import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
+import { startOfDay } from "./time-zones.ts";
+import { PRIORITIES } from "./todo-json.ts";
+import { isoInstant, pageQuery, type SortKey, selectFirstPage } from "./todo-statements.ts";
+
+const key = (
+  column: SQL,
+  kind: ValueKind,
+  { cursorValue = column, descending = false }: { cursorValue?: SQL; descending?: boolean } = {},
+): SortKey => ({ column, kind, cursorValue, descending });
+const byId = (descending = false) => key(sql`${todos.id}`, "uuid", { descending });
+const byPosition = key(sql`${todos.position}`, "number");
+const byCreated = (descending = false) =>
+  key(sql`${todos.createdAt}`, "instant", { cursorValue: isoInstant(todos.createdAt), descending });
+
+/** Every sort ends with the id, so the order is total and a cursor names one exact place. */
+const SORTS: Record<TodoSort, SortKey[]> = {
+  position: [byPosition, byId()],
+  created: [byCreated(), byId()],
+  "-created": [byCreated(true), byId(true)],
+  due: [
+    key(sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`, "instant", {
+      cursorValue: sql`coalesce(${isoInstant(todos.dueAt)}, 'infinity')`,
+    }),
+    byId(),
+  ],
+  priority: [key(sql`${todos.priority}`, "number", { descending: true }), byPosition, byId()],
+  // The cursor keeps the title itself and the database lower-cases both sides: JavaScript's
+  // toLowerCase and PostgreSQL's lower() disagree on some letters (İ), which would skip items.
+  title: [key(sql`lower(${todos.title})`, "text", { cursorValue: sql`${todos.title}` }), byId()],
+};
+
+/** A cursor value as SQL, transformed like its column (text keys are compared lower-cased). */
+const cursorValue = (sortKey: SortKey, value: CursorValue | undefined) =>
+  sortKey.kind === "text" ? sql`lower(${value})` : sql`${value}`;
+
+/** Rows strictly after the cursor: (a, b, id) > (va, vb, vid) with each column's own direction. */
+function after(keys: SortKey[], values: CursorValue[]): SQL {
+  const alternatives = keys.map((sortKey, index) => {
+    const equalBefore = keys
+      .slice(0, index)
+      .map((earlier, j) => sql`${earlier.column} = ${cursorValue(earlier, values[j])}`);
+    const beyond = sortKey.descending
+      ? sql`${sortKey.column} < ${cursorValue(sortKey, values[index])}`
+      : sql`${sortKey.column} > ${cursorValue(sortKey, values[index])}`;
+    return sql.join([...equalBefore, beyond], sql` and `);
+  });
+  return sql`(${sql.join(
+    alternatives.map((alternative) => sql`(${alternative})`),
+    sql` or `,
+  )})`;
+}
+
+/** Without `tz`, "today" is each todo's own: local midnight in its zone, computed by PostgreSQL. */
+function startOfDayInOwnZone(now: Date, tomorrow = false): SQL {
+  const day = sql`date_trunc('day', ${now.toISOString()}::timestamptz at time zone ${todos.timezone})`;
+  return sql`((${day}${tomorrow ? sql` + interval '1 day'` : sql``}) at time zone ${todos.timezone})`;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+/** Without `tz`, "today" is each todo's own (its `timezone`): the contract's v1.1 meaning. */
+function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undefined)[] {
+  const ownZone = query.tz === undefined;
+  const zone = query.tz ?? "UTC";
+  const conditions: (SQL | undefined)[] = [eq(todos.userId, userId)];
+  if (query.status === "active") conditions.push(eq(todos.completed, false));
+  if (query.status === "completed") conditions.push(eq(todos.completed, true));
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    conditions.push(sql`(${todos.title} ilike ${pattern} or ${todos.description} ilike ${pattern})`);
+  }
+  if (query.tag) conditions.push(arrayContains(todos.tags, [query.tag]));
+  if (query.priority) conditions.push(eq(todos.priority, PRIORITIES.indexOf(query.priority)));
+  if (query.listId) conditions.push(query.listId === "inbox" ? isNull(todos.listId) : eq(todos.listId, query.listId));
+  if (query.parentId) {
+    conditions.push(query.parentId === "none" ? isNull(todos.parentId) : eq(todos.parentId, query.parentId));
+  }
+  switch (query.due) {
+    case "overdue":
+      conditions.push(lt(todos.dueAt, now), eq(todos.completed, false));
+      break;
+    case "today":
+      conditions.push(
+        gte(todos.dueAt, ownZone ? startOfDayInOwnZone(now) : startOfDay(zone, now)),
+        lt(todos.dueAt, ownZone ? startOfDayInOwnZone(now, true) : startOfDay(zone, now, 1)),
+      );
+      break;
+    case "upcoming":
+      conditions.push(gte(todos.dueAt, ownZone ? startOfDayInOwnZone(now, true) : startOfDay(zone, now, 1)));
+      break;
+    case "none":
+      conditions.push(isNull(todos.dueAt));
+      break;
+  }
+  return conditions;
+}
+
+/** A TodoPage as JSON text, sent as it is: the database wrote the todos (see pageQuery). */
+export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<string> {
+  const keys = SORTS[query.sort];
+  const conditions = filters(userId, query, new Date());
+  // Only the owner condition: no filter is in effect.
+  const isFirstPageUnfiltered = conditions.length === 1 && !query.cursor;
+  if (query.cursor) {
+    const cursor = decodeCursor(
+      query.cursor,
+      query.sort,
+      keys.map((sortKey) => sortKey.kind),
+    );
+    conditions.push(after(keys, cursor.values));
+  }
+  const [page] = isFirstPageUnfiltered
+    ? await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch: query.limit + 1 })
+    : await pageQuery(db, keys, and(...conditions), query.limit, query.limit + 1);
+  const hasMore = (page?.found ?? 0) > query.limit;
+  const nextCursor =
+    hasMore && page?.lastKeys
+      ? encodeCursor({ sort: query.sort, values: JSON.parse(page.lastKeys) as CursorValue[] })
+      : null;
+  return `{"items":[${page?.items ?? ""}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+}

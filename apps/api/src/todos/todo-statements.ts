@@ -1,0 +1,222 @@
+// The only module that knows how the todo SQL is bound and kept prepared: placeholders, the
+// statement-shape keys of db/prepared.ts, and the SQL that writes a todo as JSON. Domain code
+// (list-todos, create-todo, update-todo, complete-todo) asks for a statement by intent.
+import type { TodoSort, UpdateTodo } from "@taskvault/contract/todos";
+import { and, eq, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Database, Executor } from "../db/client.ts";
+import { preparedQueries } from "../db/prepared.ts";
+import { todos, users } from "../db/schema.ts";
+import { type IfMatch, ifMatchShape, versionCondition, versionValues } from "../db/versions.ts";
+import { PRIORITIES } from "./todo-json.ts";
+
+/** A placeholder of a prepared query (db/prepared.ts), filled by name at `execute`. */
+const value = (name: string) => sql.placeholder(name);
+/** A nullable instant, bound as its ISO text (drizzle's encoder for dates does not take null). */
+const instantValue = (name: string) => sql`${value(name)}::timestamptz`;
+
+export /** An instant as toISOString() writes it (the columns keep milliseconds): 2026-12-02T06:10:59.604Z. */
+const isoInstant = (column: AnyPgColumn) =>
+  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * toTodo's JSON, written by the database for the list (pageQuery): the row's columns under the
+ * contract's names, in its order, through row_to_json. Change both together; a test holds them to
+ * the same output for every kind of value.
+ */
+const TODO_AS_JSON = sql<string>`(select row_to_json(todo)::text from (select
+  ${todos.id} as "id",
+  ${todos.title} as "title",
+  ${todos.description} as "description",
+  ${todos.completed} as "completed",
+  ${isoInstant(todos.completedAt)} as "completedAt",
+  ${isoInstant(todos.dueAt)} as "dueAt",
+  coalesce((array['none', 'low', 'medium', 'high'])[${todos.priority} + 1], 'none') as "priority",
+  ${todos.tags} as "tags",
+  ${todos.position} as "position",
+  ${isoInstant(todos.createdAt)} as "createdAt",
+  ${isoInstant(todos.updatedAt)} as "updatedAt",
+  ${todos.version} as "version",
+  ${todos.listId} as "listId",
+  ${todos.parentId} as "parentId",
+  ${todos.recurrence} as "recurrence",
+  ${todos.recurFrom} as "recurFrom",
+  ${isoInstant(todos.remindAt)} as "remindAt",
+  ${todos.timezone} as "timezone"
+) as todo)`;
+
+/** A sort order as SQL: its columns, and the values a cursor keeps for them (see list-todos). */
+export interface SortKey {
+  column: SQL;
+  descending: boolean;
+  kind: "uuid" | "number" | "instant" | "text";
+  /** The key's value in a cursor, as the database writes it into JSON. */
+  cursorValue: SQL;
+}
+
+const orderBy = (keys: SortKey[]) =>
+  keys.map((sortKey) => (sortKey.descending ? sql`${sortKey.column} desc` : sortKey.column));
+
+type Count = number | Placeholder;
+
+/**
+ * One page, written as JSON by the database: the first `limit` todos as TODO_AS_JSON texts joined
+ * in order, how many rows there were (up to limit + 1: one more means there is a next page), and
+ * the last served todo's sort-key values as a JSON array for its cursor. Turning 50 rows of
+ * 20 columns into JavaScript values and back into JSON was most of a list request's CPU, above
+ * all on PGlite (docs/benchmarks.md).
+ */
+export function pageQuery(db: Executor, keys: SortKey[], where: SQL | undefined, limit: Count, fetch: Count) {
+  const ordered = orderBy(keys);
+  const rows = db
+    .select({
+      item: sql<string>`${TODO_AS_JSON}`.as("item"),
+      n: sql<number>`row_number() over (order by ${sql.join(ordered, sql`, `)})`.as("n"),
+      keys: sql<string>`json_build_array(${sql.join(
+        keys.map((sortKey) => sortKey.cursorValue),
+        sql`, `,
+      )})::text`.as("keys"),
+    })
+    .from(todos)
+    .where(where)
+    .orderBy(...ordered)
+    .limit(fetch)
+    .as("page");
+  return db
+    .select({
+      items: sql<string | null>`string_agg(${rows.item}, ',' order by ${rows.n}) filter (where ${rows.n} <= ${limit})`,
+      found: sql<number>`count(*)::int`,
+      lastKeys: sql<string | null>`max(${rows.keys}) filter (where ${rows.n} = ${limit})`,
+    })
+    .from(rows);
+}
+
+/**
+ * An unfiltered first page is what every client loads first and most often, and its SQL differs
+ * only by sort: it is kept prepared per database and sort.
+ */
+const firstPages = preparedQueries("list_todos");
+export const selectFirstPage = (db: Database, sort: TodoSort, keys: SortKey[]) =>
+  firstPages(db, sort, () => pageQuery(db, keys, eq(todos.userId, value("userId")), value("limit"), value("fetch")));
+
+/** New todos go last: one more than the user's highest position. */
+const nextPosition = (userId: Placeholder | string) =>
+  sql`(select coalesce(max(${todos.position}), 0) + 1 from ${todos} where ${todos.userId} = ${userId})`;
+
+/** The user's own zone, read in the same statement as the write that needs it. */
+const usersTimeZone = (userId: Placeholder | string) =>
+  sql`(select ${users.timezone} from ${users} where ${users.id} = ${userId})`;
+
+/**
+ * The one insert every new todo takes, its values bound as placeholders, so that its SQL is the
+ * same whatever the input and it is built once per database. Unplaced todos go last (one more
+ * than the user's highest position) and take the user's zone unless they name one.
+ */
+const insertQueries = preparedQueries("insert_todo");
+export const insertTodo = (db: Executor) =>
+  insertQueries(db, "todo", () =>
+    db
+      .insert(todos)
+      .values({
+        userId: value("userId"),
+        id: value("id"),
+        title: value("title"),
+        description: value("description"),
+        completed: value("completed"),
+        completedAt: instantValue("completedAt"),
+        dueAt: instantValue("dueAt"),
+        priority: value("priority"),
+        tags: value("tags"),
+        position: sql`coalesce(${value("position")}::double precision, ${nextPosition(value("userId"))})`,
+        createdAt: value("now"),
+        updatedAt: value("now"),
+        version: 1,
+        listId: value("listId"),
+        parentId: value("parentId"),
+        recurrence: value("recurrence"),
+        recurFrom: value("recurFrom"),
+        remindAt: instantValue("remindAt"),
+        timezone: sql`coalesce(${value("timezone")}::text, ${usersTimeZone(value("userId"))})`,
+      })
+      .returning(),
+  );
+
+const updateQueries = preparedQueries("update_todo");
+
+/** The fields a PATCH may write, in the order their columns are set. */
+export const WRITABLE = [
+  "title",
+  "description",
+  "dueAt",
+  "priority",
+  "tags",
+  "position",
+  "listId",
+  "parentId",
+  "recurrence",
+  "recurFrom",
+  "remindAt",
+  "timezone",
+  "completed",
+] as const satisfies readonly (keyof UpdateTodo)[];
+type Writable = (typeof WRITABLE)[number];
+const INSTANTS = new Set<Writable>(["dueAt", "remindAt"]);
+
+/**
+ * The columns an update sets, each bound to a placeholder of its field's name (values:
+ * writableValues). Drizzle types no placeholders in `set`, though it binds them as in `values`.
+ */
+function writableColumns(fields: Writable[], completing: boolean) {
+  const columns: Record<string, unknown> = { updatedAt: value("now") };
+  for (const field of fields) {
+    if (field === "completed") {
+      columns.completed = value("completed");
+      // Completing keeps the first completion time; re-opening clears it.
+      columns.completedAt = completing ? sql`coalesce(${todos.completedAt}, ${value("nowText")}::timestamptz)` : null;
+    } else {
+      columns[field] = INSTANTS.has(field) ? instantValue(field) : value(field);
+    }
+  }
+  return columns as Partial<typeof todos.$inferInsert>;
+}
+
+export function writableValues(input: UpdateTodo, now: Date): Record<string, unknown> {
+  const instant = (text: string | null | undefined) => (text ? new Date(text).toISOString() : null);
+  return {
+    ...input,
+    dueAt: instant(input.dueAt),
+    remindAt: instant(input.remindAt),
+    ...(input.priority !== undefined && { priority: PRIORITIES.indexOf(input.priority) }),
+    now,
+    nowText: now.toISOString(),
+  };
+}
+
+/**
+ * The UPDATE of the `fields` a request writes, prepared per shape: its SQL depends only on which
+ * fields are written and the conditions, never on their values (writableValues, plus userId, id
+ * and the If-Match versions).
+ */
+export function updateTodoStatement(
+  db: Executor,
+  fields: Writable[],
+  { completing, ifMatch, unlessRecurring }: { completing: boolean; ifMatch: IfMatch; unlessRecurring: boolean },
+) {
+  const shape = `${fields.join(",")};${completing};${ifMatchShape(ifMatch)};${unlessRecurring}`;
+  return updateQueries(db, shape, () =>
+    db
+      .update(todos)
+      .set({ ...writableColumns(fields, completing), version: sql`${todos.version} + 1` })
+      .where(
+        and(
+          eq(todos.userId, value("userId")),
+          eq(todos.id, value("id")),
+          versionCondition(todos.version, ifMatch, { placeholders: true }),
+          unlessRecurring ? isNull(todos.recurrence) : undefined,
+        ),
+      )
+      .returning(),
+  );
+}
+
+export { versionValues };
