@@ -2,7 +2,7 @@ import type { Session, SessionInfo, SignIn } from "@taskvault/contract/auth";
 import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Executor } from "../db/client.ts";
-import { rowsOf } from "../db/migrate.ts";
+import { rowsOf } from "../db/rows.ts";
 import { refreshTokens, sessions, users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";

@@ -3,7 +3,7 @@ import { and, asc, eq, getTableColumns, gt, lte, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { FastifyBaseLogger } from "fastify";
 import type { Database, Executor } from "../db/client.ts";
-import { rowsOf } from "../db/migrate.ts";
+import { rowsOf } from "../db/rows.ts";
 import { changeSeqs, changes, lists, todos } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { toList } from "../lists/lists.ts";

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
+import { rowsOf } from "./rows.ts";
 
 // Any constant works; it only has to be the same for every instance of the deployment.
 const MIGRATION_LOCK_KEY = 727_001;
@@ -49,10 +50,4 @@ export async function migrate(db: Database): Promise<string[]> {
     }
     return appliedNow;
   });
-}
-
-/** postgres-js returns an array of rows, PGlite an object with `rows`. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
-import { rowsOf } from "../db/migrate.ts";
+import { rowsOf } from "../db/rows.ts";
 import { lists, todos } from "../db/schema.ts";
 import { validationError } from "../errors.ts";
 import { checkRecurrence } from "./recurrence.ts";

@@ -2,7 +2,7 @@ import type { Session } from "@taskvault/contract/auth";
 import type { AuthEvent } from "@taskvault/contract/events";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../src/db/migrate.ts";
+import { rowsOf } from "../../src/db/rows.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 
 let t: TestApp;

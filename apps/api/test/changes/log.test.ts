@@ -2,7 +2,7 @@ import type { Change, ChangePage } from "@taskvault/contract/changes";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compactChanges } from "../../src/changes/changes.ts";
-import { rowsOf } from "../../src/db/migrate.ts";
+import { rowsOf } from "../../src/db/rows.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp } from "../helpers/app.ts";
 
 // The change log through GET /api/v1/changes: every write path appends entries, seqs are dense
