@@ -40,7 +40,9 @@ describe("CreateTodo", () => {
 
 describe("ListTodosQuery", () => {
   it("applies the documented defaults", () => {
-    expect(ListTodosQuery.parse({})).toMatchObject({ status: "all", sort: "position", limit: 50, tz: "UTC" });
+    expect(ListTodosQuery.parse({})).toMatchObject({ status: "all", sort: "position", limit: 50 });
+    // No zone named: "today" is each todo's own day, so the absence must survive parsing.
+    expect(ListTodosQuery.parse({}).tz).toBeUndefined();
   });
 
   it("refuses an unknown time zone and a limit out of range", () => {

@@ -1,9 +1,9 @@
+import { startOfDay } from "@taskvault/contract/calendar";
 import type { ListTodosQuery, TodoSort } from "@taskvault/contract/todos";
 import { and, arrayContains, eq, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { todos } from "../db/schema.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
-import { startOfDay } from "./time-zones.ts";
 import { PRIORITIES } from "./todo-json.ts";
 import { isoInstant, pageQuery, type SortKey, selectFirstPage } from "./todo-statements.ts";
 

@@ -1,9 +1,9 @@
+import { type WallTime, wallClock, zonedInstant } from "@taskvault/contract/calendar";
 import type { ParsedTodo, Priority } from "@taskvault/contract/todos";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { firstOccurrence } from "./recurrence.ts";
-import { type WallTime, wallClock, zonedInstant } from "./time-zones.ts";
 
 /**
  * Quick-add: one line of text → the fields it means. Our own small grammar takes `#List`, `@tag`,

@@ -1,8 +1,8 @@
+import { type WallTime, wallClock, zonedInstant } from "@taskvault/contract/calendar";
 import type { RecurFrom } from "@taskvault/contract/todos";
 import type { Options } from "rrule";
 import rrule from "rrule";
 import { validationError } from "../errors.ts";
-import { type WallTime, wallClock, zonedInstant } from "./time-zones.ts";
 
 // rrule ships CommonJS whose named exports Node cannot see from ESM: take them off the default.
 const { RRule } = rrule;

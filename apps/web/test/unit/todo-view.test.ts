@@ -1,6 +1,6 @@
+import { localTimeZone } from "@taskvault/contract/calendar";
 import type { Todo } from "@taskvault/contract/todos";
 import { describe, expect, test } from "vitest";
-import { localTimeZone } from "@/features/todos/days.ts";
 import {
   activeCountsByList,
   countActive,

@@ -1,10 +1,10 @@
 "use client";
 
+import { localTimeZone } from "@taskvault/contract/calendar";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { updateProfile } from "../settings/profile-api.ts";
-import { localTimeZone } from "../todos/days.ts";
 import { PasswordField } from "./password-field.tsx";
 import { TextField } from "./text-field.tsx";
 

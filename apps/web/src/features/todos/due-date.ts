@@ -1,4 +1,4 @@
-import { dayIn, instantAt, timeIn } from "./days.ts";
+import { dayIn, instantAt, timeIn } from "@taskvault/contract/calendar";
 
 /**
  * A due date without a time is the end of that day in the user's zone; the API's quick add uses

@@ -1,7 +1,7 @@
 "use client";
 
+import { localTimeZone, untilNextDay } from "@taskvault/contract/calendar";
 import { createContext, useEffect, useState, useSyncExternalStore } from "react";
-import { localTimeZone, untilNextDay } from "./days.ts";
 
 /** The zone the user's days are counted in, for components deep in the list (details, due dates). */
 export const TimeZoneContext = createContext("UTC");

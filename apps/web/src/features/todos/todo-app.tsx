@@ -1,5 +1,6 @@
 "use client";
 
+import { dayIn } from "@taskvault/contract/calendar";
 import type { List } from "@taskvault/contract/lists";
 import type { CreateTodo, ParsedTodo, Todo, UpdateTodo } from "@taskvault/contract/todos";
 import { useSearchParams } from "next/navigation";
@@ -9,7 +10,6 @@ import { BffError } from "@/lib/bff-client.ts";
 import * as listApi from "../lists/list-api.ts";
 import { ListsContext } from "../lists/lists-context.ts";
 import { type ListActions, ListsSidebar } from "../lists/lists-sidebar.tsx";
-import { dayIn } from "./days.ts";
 import { dueAtFromInputs, formatDue } from "./due-date.ts";
 import { chipsOf } from "./quick-add.ts";
 import { ReminderBell } from "./reminder-bell.tsx";

@@ -1,5 +1,6 @@
+import { dayIn } from "@taskvault/contract/calendar";
 import type { Priority, Todo, TodoSort } from "@taskvault/contract/todos";
-import { dayIn, dayLabel } from "./days.ts";
+import { dayLabel } from "./day-label.ts";
 
 /** What the todos page shows, as kept in its URL: `/?list=inbox&status=active&q=milk&sort=due`. */
 export type StatusFilter = "all" | "active" | "completed";

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { startOfDay } from "../../src/todos/time-zones.ts";
+import { describe, expect, it, test } from "vitest";
+import { addDays, dayIn, instantAt, startOfDay, untilNextDay, wallClock, zonedInstant } from "../src/calendar.ts";
 
 const at = (iso: string) => new Date(iso);
 
@@ -59,5 +59,51 @@ describe("startOfDay", () => {
   it("works across month and year ends", () => {
     expect(startOfDay("Pacific/Auckland", at("2026-12-31T12:00:00Z")).toISOString()).toBe("2026-12-31T11:00:00.000Z");
     expect(startOfDay("UTC", at("2026-12-31T12:00:00Z"), 1).toISOString()).toBe("2027-01-01T00:00:00.000Z");
+  });
+});
+
+const iso = (instant: number) => new Date(instant).toISOString();
+
+describe("days and wall-clock times in a time zone", () => {
+  test("the calendar day depends on the zone, not on the machine", () => {
+    const instant = Date.parse("2026-11-25T12:00:00Z");
+    expect(dayIn(instant, "Pacific/Auckland")).toBe("2026-11-26");
+    expect(dayIn(instant, "America/Los_Angeles")).toBe("2026-11-25");
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+  });
+
+  test("a wall time becomes the instant it happens in the zone, across DST changes", () => {
+    expect(iso(instantAt("2026-11-25", "09:00", "Pacific/Auckland"))).toBe("2026-11-24T20:00:00.000Z");
+    // Clocks going forward: 02:30 never happens and is read as 03:30 (as RFC 5545 says).
+    expect(iso(instantAt("2026-03-08", "02:30", "America/Los_Angeles"))).toBe("2026-03-08T10:30:00.000Z");
+    expect(iso(instantAt("2026-09-27", "02:30", "Pacific/Auckland"))).toBe("2026-09-26T14:30:00.000Z");
+    // Clocks going back: 01:30 happens twice; the first one counts.
+    expect(iso(instantAt("2026-11-01", "01:30", "America/Los_Angeles"))).toBe("2026-11-01T08:30:00.000Z");
+    expect(iso(instantAt("2026-04-05", "02:30", "Pacific/Auckland"))).toBe("2026-04-04T13:30:00.000Z");
+  });
+
+  test("the next day begins after 25 hours on the day the clocks go back", () => {
+    const midnight = Date.parse("2026-11-01T07:00:00Z"); // 00:00 PDT
+    expect(untilNextDay(midnight, "America/Los_Angeles")).toBe(25 * 3_600_000);
+    expect(untilNextDay(Date.parse("2026-09-26T12:00:00Z"), "Pacific/Auckland")).toBe(23 * 3_600_000);
+  });
+});
+
+describe("wall clocks", () => {
+  it("never reads midnight as hour 24, and reads years before 100 as they are", () => {
+    expect(wallClock("UTC", Date.parse("2026-05-10T00:00:00Z"))).toMatchObject({ day: 10, hour: 0 });
+    const year50 = Date.UTC(2000, 0, 1);
+    const early = new Date(year50);
+    early.setUTCFullYear(50);
+    expect(wallClock("UTC", early.getTime())).toMatchObject({ year: 50, month: 1, day: 1 });
+    expect(zonedInstant("UTC", { year: 50, month: 1, day: 1, hour: 0, minute: 0, second: 0 }).getTime()).toBe(
+      early.getTime(),
+    );
+  });
+
+  it("keeps the milliseconds of a zoned instant", () => {
+    const wall = { year: 2026, month: 3, day: 8, hour: 9, minute: 0, second: 0 };
+    expect(zonedInstant("America/New_York", wall, 250).toISOString()).toBe("2026-03-08T13:00:00.250Z");
   });
 });
