@@ -1,4 +1,5 @@
 import { type WallTime, wallClock, zonedInstant } from "@taskvault/contract/calendar";
+import { monthlyOnDay, monthlyOnLastDay } from "@taskvault/contract/recurrence";
 import type { ParsedTodo, Priority } from "@taskvault/contract/todos";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
@@ -47,9 +48,9 @@ interface RepeatRule {
   rule(match: RegExpExecArray): string;
 }
 
+const intervalCount = (text: string | undefined) => (!text ? 1 : /other/i.test(text) ? 2 : Number(text));
 const interval = (text: string | undefined) => {
-  if (!text) return "";
-  const count = /other/i.test(text) ? 2 : Number(text);
+  const count = intervalCount(text);
   return count > 1 ? `;INTERVAL=${count}` : "";
 };
 
@@ -76,17 +77,17 @@ const REPEATS: RepeatRule[] = [
       const freq = FREQUENCIES[match[2]!.toLowerCase()]!;
       const base = `FREQ=${freq}${interval(match[1]?.trim())}`;
       if (freq !== "MONTHLY") return base;
-      if (match[4]) return `${base};BYMONTHDAY=-1`;
-      return match[3] ? `${base};BYMONTHDAY=${Number(match[3])}` : base;
+      if (match[4]) return monthlyOnLastDay(intervalCount(match[1]?.trim()));
+      return match[3] ? monthlyOnDay(Number(match[3]), intervalCount(match[1]?.trim())) : base;
     },
   },
   {
     pattern: /\bevery\s+last\s+day(?:\s+of\s+the\s+month)?\b/i,
-    rule: () => "FREQ=MONTHLY;BYMONTHDAY=-1",
+    rule: () => monthlyOnLastDay(),
   },
   {
     pattern: /\bevery\s+(\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+the\s+month)?\b/i,
-    rule: (match) => `FREQ=MONTHLY;BYMONTHDAY=${Number(match[1])}`,
+    rule: (match) => monthlyOnDay(Number(match[1])),
   },
 ];
 

@@ -10,7 +10,9 @@ const { RRule } = rrule;
 /**
  * Recurrence is computed by the rrule library on "floating" times: the todo's wall-clock date and
  * time in its zone, written as if it were UTC. The result is turned back into an instant in the
- * zone, so "every day at 9:00" stays 9:00 on both sides of a daylight-saving change.
+ * zone, so "every day at 9:00" stays 9:00 on both sides of a daylight-saving change. Rules are
+ * evaluated exactly as RFC 5545 says (a month without the day is skipped) and never rewritten:
+ * other clients evaluate the same rule and must predict the same dates (decision 021).
  */
 
 const WEEKDAY = "(?:MO|TU|WE|TH|FR|SA|SU)";
@@ -25,7 +27,6 @@ const PARTS: Record<string, RegExp> = {
   BYSETPOS: /^-?\d{1,3}(?:,-?\d{1,3})*$/,
   WKST: new RegExp(`^${WEEKDAY}$`),
 };
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const invalid = (message: string) => validationError("recurrence", message);
 const numbers = (value: string) => value.split(",").map(Number);
@@ -78,7 +79,7 @@ export function checkRecurrence(rule: string): void {
   // 30 years just below rrule's limit cover every kind of year (weekday of 1 January × leap):
   // a rule with no occurrence there has none anywhere, and the search stays short.
   const probe = floating({ year: 9968, month: 1, day: 1, hour: 0, minute: 0, second: 0 });
-  const { count: _, until: __, ...withoutEnd } = clamped(options);
+  const { count: _, until: __, ...withoutEnd } = options;
   if (!new RRule({ ...withoutEnd, dtstart: probe }).after(probe, true)) {
     throw invalid("This recurrence never happens");
   }
@@ -96,45 +97,6 @@ const wallOf = (date: Date): WallTime => ({
   second: date.getUTCSeconds(),
 });
 
-const single = (value: number | number[] | null | undefined): number | undefined =>
-  typeof value === "number" ? value : Array.isArray(value) && value.length === 1 ? value[0] : undefined;
-
-/**
- * RFC 5545 skips months that lack the day ("the 31st" has no February). People mean the month's
- * last day instead, so a single day past the 28th becomes "the last of 28…day" (BYSETPOS=-1):
- * the 31st falls on 30 April and 28 or 29 February; 29 February falls on 28 February in other years.
- */
-function clamped(options: Partial<Options>): Partial<Options> {
-  const day = single(options.bymonthday);
-  const hasWeekday = options.byweekday !== undefined && options.byweekday !== null;
-  const isMonthly = options.freq === RRule.MONTHLY;
-  const isYearly = options.freq === RRule.YEARLY && single(options.bymonth) !== undefined;
-  if (day === undefined || day <= 28 || hasWeekday || options.bysetpos || !(isMonthly || isYearly)) return options;
-  const month = single(options.bymonth);
-  if (isYearly && month !== undefined && day > DAYS_IN_MONTH[month - 1]!) {
-    return { ...options, bymonthday: range(28, DAYS_IN_MONTH[month - 1]!), bysetpos: [-1] };
-  }
-  return { ...options, bymonthday: range(28, day), bysetpos: [-1] };
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
-
-/**
- * A rule whose day comes from its start ("FREQ=MONTHLY" starting on the 31st) would drift once
- * clamped to the 30th; the next instance's rule names the day explicitly so the series keeps it.
- */
-function anchored(options: Partial<Options>, start: WallTime): Partial<Options> {
-  const bySomething = [options.bymonthday, options.byweekday, options.byyearday, options.byweekno].some(
-    (value) => value !== undefined && value !== null,
-  );
-  if (bySomething || start.day <= 28) return options;
-  if (options.freq === RRule.MONTHLY) return { ...options, bymonthday: [start.day] };
-  if (options.freq === RRule.YEARLY && options.bymonth === undefined) {
-    return { ...options, bymonth: [start.month], bymonthday: [start.day] };
-  }
-  return options;
-}
-
 export interface RecurringTodo {
   recurrence: string;
   recurFrom: RecurFrom;
@@ -146,7 +108,7 @@ export interface RecurringTodo {
 export interface NextInstance {
   dueAt: Date;
   remindAt: Date | null;
-  /** The rule the next instance carries: the same, or with COUNT one less / its day anchored. */
+  /** The rule the next instance carries: the same, with COUNT one less when it has one. */
   recurrence: string;
 }
 
@@ -165,32 +127,31 @@ export function nextInstance(todo: RecurringTodo, completedAt: Date): NextInstan
     fromCompletion && due
       ? { ...completed, hour: due.hour, minute: due.minute, second: due.second }
       : (due ?? completed);
-  const ruleOptions = anchored(options, start);
-  const { count, ...evaluated } = clamped(ruleOptions);
-  // Counted from completion, each instance starts afresh: only a due-date series keeps its anchor.
-  const keptOptions = fromCompletion ? options : ruleOptions;
+  const { count, ...evaluated } = options;
   const dtstart = floating(start);
   const next = new RRule({ ...evaluated, dtstart }).after(dtstart, false);
   if (!next) return null;
   const milliseconds = (todo.dueAt ?? completedAt).getUTCMilliseconds();
   const dueAt = zonedInstant(todo.timezone, wallOf(next), milliseconds);
   const shift = todo.dueAt ? dueAt.getTime() - todo.dueAt.getTime() : null;
-  const changed = keptOptions !== options || (count !== undefined && count !== null);
   return {
     dueAt,
     remindAt: todo.remindAt && shift !== null ? new Date(todo.remindAt.getTime() + shift) : null,
-    recurrence: changed ? serialize({ ...keptOptions, ...(count ? { count: count - 1 } : {}) }) : todo.recurrence,
+    // The user's rule is kept as written; only COUNT counts down, since each instance starts the
+    // series again from its own due date.
+    recurrence: count ? withCount(todo.recurrence, count - 1) : todo.recurrence,
   };
 }
 
-const serialize = (options: Partial<Options>) => RRule.optionsToString(options).replace(/^RRULE:/, "");
+/** The rule with its COUNT replaced, every other part as written. */
+const withCount = (rule: string, count: number) => rule.replace(/(^|;)COUNT=\d+/, `$1COUNT=${count}`);
 
 /**
  * The first occurrence at or after `notBefore`, for a series starting at `start` (wall time in the
  * zone): the due date a quick-add line like "every month on the 1st" gets.
  */
 export function firstOccurrence(rule: string, timeZone: string, start: WallTime, notBefore: Date): Date | null {
-  const { count: _, ...options } = clamped(RRule.parseString(rule));
+  const { count: _, ...options } = RRule.parseString(rule);
   const dtstart = floating(start);
   const earliest = floating(wallClock(timeZone, notBefore.getTime()));
   const first = new RRule({ ...options, dtstart }).after(

@@ -134,7 +134,8 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
           "todo's `timezone`; `remindAt` shifted by as much), returned as `next`. That happens once per " +
           "instance: completing it again, concurrently, after re-opening it, or retrying (with or without an " +
           "Idempotency-Key) answers with the same `next`. Re-opening it does not delete the next instance. " +
-          "A day past the 28th falls on the last day of shorter months (29 February on 28 February).",
+          "Rules are evaluated as RFC 5545 says and kept as written: a month without the day is skipped; " +
+          "`BYMONTHDAY=28,29,30,31;BYSETPOS=-1` means the 31st or the last day of shorter months.",
         params: TodoParams,
         headers: IfMatchHeaders,
         body: UpdateTodo,

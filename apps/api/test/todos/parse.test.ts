@@ -108,6 +108,12 @@ const PHRASES: [string, Expected][] = [
     { title: "Pay bills", recurrence: "FREQ=MONTHLY;BYMONTHDAY=-1", due: "2026-03-31 23:59" },
   ],
   ["Close books every last day of the month", { title: "Close books", recurrence: "FREQ=MONTHLY;BYMONTHDAY=-1" }],
+  // "The 31st" as people mean it: the last day of shorter months, in the standard's words.
+  [
+    "Rent every month on the 31st",
+    { title: "Rent", recurrence: "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1", due: "2026-03-31 23:59" },
+  ],
+  ["Backup every 30th", { title: "Backup", recurrence: "FREQ=MONTHLY;BYMONTHDAY=28,29,30;BYSETPOS=-1" }],
   ["Rotate keys every 3 months", { title: "Rotate keys", recurrence: "FREQ=MONTHLY;INTERVAL=3" }],
   [
     "Birthday card every year on April 15",

@@ -46,30 +46,53 @@ describe("next instance of a recurring todo", () => {
     expect(follow(daily, 1)).toEqual(["2026-03-08T07:30:00.000Z"]); // 03:30 EDT: 02:30 does not exist
   });
 
-  it("falls on the last day of shorter months for the 31st, then returns to the 31st", () => {
+  // RFC 5545 §3.3.10: a month without the day is skipped, and the rule is never rewritten, so every
+  // RFC 5545 client predicts the dates the server creates (decision 021, superseding 020's clamping).
+  it("skips months without the 31st, as RFC 5545 says, and keeps the rule as written", () => {
     const monthly = series("FREQ=MONTHLY", "2027-01-31T09:00:00Z");
+    expect(follow(monthly, 4)).toEqual([
+      "2027-03-31T09:00:00.000Z",
+      "2027-05-31T09:00:00.000Z",
+      "2027-07-31T09:00:00.000Z",
+      "2027-08-31T09:00:00.000Z",
+    ]);
+    expect(nextInstance(monthly, new Date())!.recurrence).toBe("FREQ=MONTHLY");
+  });
+
+  it("skips February for an explicit BYMONTHDAY=30, even in a leap year", () => {
+    const monthly = series("FREQ=MONTHLY;BYMONTHDAY=30", "2028-01-30T09:00:00Z");
+    expect(follow(monthly, 2)).toEqual(["2028-03-30T09:00:00.000Z", "2028-04-30T09:00:00.000Z"]);
+  });
+
+  it("moves a yearly 29 February to the next leap year", () => {
+    const yearly = series("FREQ=YEARLY", "2028-02-29T09:00:00Z");
+    expect(follow(yearly, 2)).toEqual(["2032-02-29T09:00:00.000Z", "2036-02-29T09:00:00.000Z"]);
+  });
+
+  it("falls on the last day of shorter months with the standard BYSETPOS rule, kept as written", () => {
+    const rule = "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1";
+    const monthly = series(rule, "2027-01-31T09:00:00Z");
     expect(follow(monthly, 4)).toEqual([
       "2027-02-28T09:00:00.000Z",
       "2027-03-31T09:00:00.000Z",
       "2027-04-30T09:00:00.000Z",
       "2027-05-31T09:00:00.000Z",
     ]);
-    expect(nextInstance(monthly, new Date())!.recurrence).toBe("FREQ=MONTHLY;BYMONTHDAY=31");
+    expect(follow(series(rule, "2028-01-31T09:00:00Z"), 1)).toEqual(["2028-02-29T09:00:00.000Z"]);
+    expect(nextInstance(monthly, new Date())!.recurrence).toBe(rule);
   });
 
-  it("does the same for an explicit BYMONTHDAY=30, and February in a leap year", () => {
-    const monthly = series("FREQ=MONTHLY;BYMONTHDAY=30", "2028-01-30T09:00:00Z");
-    expect(follow(monthly, 2)).toEqual(["2028-02-29T09:00:00.000Z", "2028-03-30T09:00:00.000Z"]);
+  it("counts COUNT down and keeps the rest of the rule as written", () => {
+    const counted = series("FREQ=MONTHLY;COUNT=3;BYMONTHDAY=31", "2027-01-31T09:00:00Z");
+    const next = nextInstance(counted, counted.dueAt!)!;
+    expect(next.dueAt.toISOString()).toBe("2027-03-31T09:00:00.000Z");
+    expect(next.recurrence).toBe("FREQ=MONTHLY;COUNT=2;BYMONTHDAY=31");
+    expect(follow(counted, 5)).toHaveLength(2);
   });
 
-  it("falls on 28 February in years without a leap day, and 29 February again in leap years", () => {
-    const yearly = series("FREQ=YEARLY", "2028-02-29T09:00:00Z");
-    expect(follow(yearly, 4)).toEqual([
-      "2029-02-28T09:00:00.000Z",
-      "2030-02-28T09:00:00.000Z",
-      "2031-02-28T09:00:00.000Z",
-      "2032-02-29T09:00:00.000Z",
-    ]);
+  it("keeps a monthly last-day rule at 9:00 local across a DST change (Berlin)", () => {
+    const monthly = series("FREQ=MONTHLY;BYMONTHDAY=-1", "2027-02-28T08:00:00Z", { timezone: "Europe/Berlin" });
+    expect(follow(monthly, 2)).toEqual(["2027-03-31T07:00:00.000Z", "2027-04-30T07:00:00.000Z"]);
   });
 
   it("skips the weekend for every weekday", () => {
