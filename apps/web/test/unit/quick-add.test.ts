@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { chipsOf, describeRecurrence } from "@/features/todos/quick-add.ts";
+import { chipsOf } from "@/features/todos/quick-add.ts";
+import { describeRecurrence } from "@/features/todos/repeat-rule.ts";
 
 describe("quick-add chips", () => {
   test("repeats read as people say them", () => {

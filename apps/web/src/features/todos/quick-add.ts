@@ -1,55 +1,8 @@
 import type { ParsedTodo } from "@taskvault/contract/todos";
+import { describeRecurrence } from "./repeat-rule.ts";
 
 /** One thing the quick-add field understood, shown as a chip before Enter. */
 export type QuickAddChip = { kind: "due" | "list" | "tag" | "priority" | "repeat"; label: string };
-
-const DAY_NAMES: Record<string, string> = {
-  MO: "Monday",
-  TU: "Tuesday",
-  WE: "Wednesday",
-  TH: "Thursday",
-  FR: "Friday",
-  SA: "Saturday",
-  SU: "Sunday",
-};
-const UNITS: Record<string, string> = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" };
-
-/** `FREQ=WEEKLY;INTERVAL=2` → "every 2 weeks"; anything unusual falls back to "repeats". */
-export function describeRecurrence(rule: string): string {
-  const parts = new Map(
-    rule
-      .replace(/^RRULE:/i, "")
-      .split(";")
-      .map((part) => part.split("=") as [string, string]),
-  );
-  const unit = UNITS[parts.get("FREQ") ?? ""];
-  if (!unit) return "repeats";
-  const interval = Number(parts.get("INTERVAL") ?? 1);
-  const byDay = parts.get("BYDAY");
-  if (byDay === "MO,TU,WE,TH,FR") return "every weekday";
-  let text = interval > 1 ? `every ${interval} ${unit}s` : `every ${unit}`;
-  if (byDay && unit === "week") {
-    text += ` on ${byDay
-      .split(",")
-      .map((day) => DAY_NAMES[day] ?? day)
-      .join(", ")}`;
-  }
-  const monthDay = parts.get("BYMONTHDAY");
-  if (monthDay && unit === "month") text += ` on the ${ordinal(Number(monthDay))}`;
-  return text;
-}
-
-function ordinal(day: number): string {
-  const suffix =
-    day % 10 === 1 && day !== 11
-      ? "st"
-      : day % 10 === 2 && day !== 12
-        ? "nd"
-        : day % 10 === 3 && day !== 13
-          ? "rd"
-          : "th";
-  return `${day}${suffix}`;
-}
 
 const dueFormat = new Intl.DateTimeFormat(undefined, {
   weekday: "short",

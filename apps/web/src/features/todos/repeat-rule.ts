@@ -1,3 +1,5 @@
+import { monthlyOnDay } from "@taskvault/contract/recurrence";
+
 /**
  * The custom repeats the details panel can edit: every N days, weeks (on chosen weekdays), months
  * or years, i.e. RRULEs made only of FREQ, INTERVAL and a weekly BYDAY of plain days. Other rules
@@ -38,4 +40,83 @@ export function ruleOf({ every, unit, weekdays }: CustomRepeat): string {
     rule += `;BYDAY=${WEEKDAYS.filter((day) => weekdays.includes(day)).join(",")}`;
   }
   return rule;
+}
+
+const DAY_NAMES: Record<string, string> = {
+  MO: "Monday",
+  TU: "Tuesday",
+  WE: "Wednesday",
+  TH: "Thursday",
+  FR: "Friday",
+  SA: "Saturday",
+  SU: "Sunday",
+};
+const UNIT_WORDS: Record<string, string> = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" };
+/** The parts describeRecurrence can put in words; a rule with others is only said to repeat. */
+const DESCRIBED_PARTS = new Set(["FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYSETPOS", "COUNT", "UNTIL", "WKST"]);
+
+/**
+ * A rule in words, as the row and the quick-add chips show it: `FREQ=DAILY;INTERVAL=3` → "every 3
+ * days", `FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1` → "every month on the 31st or last
+ * day". Anything it cannot say exactly falls back to "repeats" rather than to something wrong.
+ */
+export function describeRecurrence(rule: string): string {
+  const parts = new Map(
+    rule
+      .replace(/^RRULE:/i, "")
+      .toUpperCase()
+      .split(";")
+      .map((part) => part.split("=") as [string, string]),
+  );
+  const unit = UNIT_WORDS[parts.get("FREQ") ?? ""];
+  if (!unit || [...parts.keys()].some((key) => !DESCRIBED_PARTS.has(key))) return "repeats";
+  const interval = Number(parts.get("INTERVAL") ?? 1);
+  const byDay = parts.get("BYDAY");
+  const monthDays = parts.get("BYMONTHDAY")?.split(",").map(Number);
+  const setPos = parts.get("BYSETPOS");
+  if (byDay && (unit !== "week" || !byDay.split(",").every((day) => day in DAY_NAMES))) return "repeats";
+  if (monthDays && unit !== "month") return "repeats";
+  let text = interval > 1 ? `every ${interval} ${unit}s` : `every ${unit}`;
+  if (byDay === "MO,TU,WE,TH,FR" && interval === 1) text = "every weekday";
+  else if (byDay)
+    text += ` on ${byDay
+      .split(",")
+      .map((day) => DAY_NAMES[day])
+      .join(", ")}`;
+  if (monthDays) {
+    const monthEnd = setPos === "-1" && monthDays.every((day, index) => day === 28 + index);
+    if (setPos !== undefined && !monthEnd) return "repeats";
+    if (monthEnd) text += ` on the ${ordinal(monthDays.at(-1)!)} or last day`;
+    else if (monthDays.length === 1 && monthDays[0] === -1) text += " on the last day";
+    else if (monthDays.every((day) => day > 0)) text += ` on the ${monthDays.map(ordinal).join(", ")}`;
+    else return "repeats";
+  } else if (setPos !== undefined) return "repeats";
+  const count = parts.get("COUNT");
+  if (count) text += `, ${count} more time${count === "1" ? "" : "s"}`;
+  return text;
+}
+
+function ordinal(day: number): string {
+  const suffix =
+    day % 10 === 1 && day !== 11
+      ? "st"
+      : day % 10 === 2 && day !== 12
+        ? "nd"
+        : day % 10 === 3 && day !== 13
+          ? "rd"
+          : "th";
+  return `${day}${suffix}`;
+}
+
+/**
+ * A monthly rule without a day of its own ("every month", "every 2 months") repeats on its start's
+ * day, and RFC 5545 skips months that lack it: from the 31st it would jump from January to March.
+ * Started on the 29th–31st, it is written as "that day, or the last day of shorter months" in the
+ * standard's words instead (decision 021). `dueDay` is the due date as `YYYY-MM-DD`.
+ */
+export function keepingMonthEnds(rule: string, dueDay: string): string {
+  const match = /^FREQ=MONTHLY(?:;INTERVAL=(\d+))?$/.exec(rule);
+  const day = Number(dueDay.slice(8, 10));
+  if (!match || !(day > 28)) return rule;
+  return monthlyOnDay(day, Number(match[1] ?? 1));
 }

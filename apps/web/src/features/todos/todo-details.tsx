@@ -11,8 +11,16 @@ import {
   localInputFromIso,
   timeInputFromDueAt,
 } from "./due-date.ts";
-import { describeRecurrence } from "./quick-add.ts";
-import { type CustomRepeat, customRepeatOf, REPEAT_UNITS, type RepeatUnit, ruleOf, WEEKDAYS } from "./repeat-rule.ts";
+import {
+  type CustomRepeat,
+  customRepeatOf,
+  describeRecurrence,
+  keepingMonthEnds,
+  REPEAT_UNITS,
+  type RepeatUnit,
+  ruleOf,
+  WEEKDAYS,
+} from "./repeat-rule.ts";
 import { SubtasksContext } from "./subtasks-context.ts";
 import { TimeZoneContext, useBrowserTimeZone } from "./time-zone.ts";
 import type { TodoActions } from "./todo-item.tsx";
@@ -46,6 +54,7 @@ const REPEATS: { value: string; label: string }[] = [
   { value: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", label: "Every weekday" },
   { value: "FREQ=WEEKLY", label: "Every week" },
   { value: "FREQ=MONTHLY", label: "Every month" },
+  { value: "FREQ=MONTHLY;BYMONTHDAY=-1", label: "Every month on the last day" },
   { value: "FREQ=YEARLY", label: "Every year" },
 ];
 const CUSTOM = "custom";
@@ -89,7 +98,8 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
       ),
     ].slice(0, 20);
     const [date, time, remind] = [field("due"), field("time"), field("remind")];
-    const recurrence = repeat === CUSTOM ? ruleOf(custom) : repeat || null;
+    const chosen = repeat === CUSTOM ? ruleOf(custom) : repeat || null;
+    const recurrence = chosen && date ? keepingMonthEnds(chosen, date) : chosen;
     onSave({
       priority: field("priority") as Priority,
       dueAt: date === initial.date && time === initial.time ? todo.dueAt : dueAtFromInputs(date, time, timeZone),

@@ -14,6 +14,7 @@ import {
   useState,
 } from "react";
 import { formatDue } from "./due-date.ts";
+import { describeRecurrence } from "./repeat-rule.ts";
 import { SubtasksContext } from "./subtasks-context.ts";
 import { TimeZoneContext } from "./time-zone.ts";
 import { isOverdue } from "./todo-view.ts";
@@ -222,7 +223,14 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
   const subtasks = useContext(SubtasksContext).get(todo.id) ?? [];
   const timeZone = useContext(TimeZoneContext);
   const done = subtasks.filter((subtask) => subtask.completed).length;
-  if (todo.priority === "none" && !todo.dueAt && todo.tags.length === 0 && !todo.description && subtasks.length === 0)
+  if (
+    todo.priority === "none" &&
+    !todo.dueAt &&
+    !todo.recurrence &&
+    todo.tags.length === 0 &&
+    !todo.description &&
+    subtasks.length === 0
+  )
     return null;
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
@@ -251,6 +259,12 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
           <time dateTime={todo.dueAt} suppressHydrationWarning>
             {formatDue(todo.dueAt, timeZone)}
           </time>
+        </span>
+      ) : null}
+      {todo.recurrence ? (
+        <span className="whitespace-nowrap rounded-full bg-slate-100 px-2 py-0.5 text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+          <span aria-hidden="true">↻ </span>
+          {describeRecurrence(todo.recurrence)}
         </span>
       ) : null}
       {todo.tags.map((tag) => (
