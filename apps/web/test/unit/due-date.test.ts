@@ -8,7 +8,7 @@ import {
   timeInputFromDueAt,
 } from "@/features/todos/due-date.ts";
 
-const iso = (instant: number) => new Date(instant).toISOString();
+const _iso = (instant: number) => new Date(instant).toISOString();
 
 describe("day headings", () => {
   test("headings read Today, Tomorrow, then the day, with the year only when it is another", () => {

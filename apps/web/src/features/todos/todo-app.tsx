@@ -15,8 +15,9 @@ import { chipsOf } from "./quick-add.ts";
 import { ReminderBell } from "./reminder-bell.tsx";
 import { groupSubtasks, SubtasksContext } from "./subtasks-context.ts";
 import { TimeZoneContext, useDayRollover, useTimeZone } from "./time-zone.ts";
+import type { TodoActions } from "./todo-actions.ts";
 import * as api from "./todo-api.ts";
-import { type TodoActions, TodoItem } from "./todo-item.tsx";
+import { TodoItem } from "./todo-item.tsx";
 import {
   activeCountsByList,
   countActive,

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Priority, Todo, UpdateTodo } from "@taskvault/contract/todos";
+import type { Priority, Todo } from "@taskvault/contract/todos";
 import {
   type DragEvent,
   type KeyboardEvent,
@@ -17,22 +17,13 @@ import { formatDue } from "./due-date.ts";
 import { describeRecurrence } from "./repeat-rule.ts";
 import { SubtasksContext } from "./subtasks-context.ts";
 import { TimeZoneContext } from "./time-zone.ts";
+import type { TodoActions } from "./todo-actions.ts";
 import { isOverdue } from "./todo-view.ts";
 
 // The details form and subtasks are a chunk of their own, fetched when first wanted (or when the
 // pointer or focus reaches a Details button, so it is usually there by the click).
 const loadDetails = () => import("./todo-details.tsx");
 const TodoDetailsPanel = lazy(loadDetails);
-
-export type TodoActions = {
-  update(id: string, changes: UpdateTodo): void;
-  remove(todo: Todo): void;
-  /** One place up or down: among the list shown, or for a subtask among its siblings. */
-  move(id: string, direction: "up" | "down"): void;
-  drop(movingId: string, anchorId: string, side: "before" | "after"): void;
-  /** Rejects with the reason (the API's message) when the subtask could not be added. */
-  addSubtask(parent: Todo, title: string): Promise<void>;
-};
 
 type Props = {
   todo: Todo;
