@@ -62,3 +62,12 @@ export function signInAgain() {
   if (here !== "/") params.set("next", here);
   window.location.assign(`/signin?${params}`);
 }
+
+/** What to tell the user about a failed call: the field messages of a 422, else the problem's detail. */
+export function messageOf(error: unknown): string {
+  if (error instanceof BffError) {
+    const fields = Object.values(error.fieldErrors).flat();
+    return fields.length ? fields.join(" ") : error.message;
+  }
+  return "something went wrong.";
+}

@@ -1,0 +1,91 @@
+"use client";
+
+import type { List } from "@taskvault/contract/lists";
+import { useRef, useState } from "react";
+import { positionOneStep } from "../todos/todo-view.ts";
+import * as listApi from "./list-api.ts";
+import type { ListActions } from "./lists-sidebar.tsx";
+
+/**
+ * The user's lists: created, renamed, recoloured, moved and deleted through the BFF, kept sorted,
+ * and updated by the live stream. `onRemoved` lets the todo store follow a deleted list's todos.
+ */
+export function useListsStore({
+  initialLists,
+  onRemoved,
+}: {
+  initialLists: List[];
+  onRemoved(listId: string, todosGo?: "delete" | "inbox"): void;
+}) {
+  const [lists, setLists] = useState(initialLists);
+  const listsRef = useRef(lists);
+  listsRef.current = lists;
+
+  /** The list a `#Name` means: an existing one (any case), else a new one made on the spot. */
+  async function resolveListName(name: string): Promise<string | null> {
+    const known = listsRef.current.find((list) => list.name.toLocaleLowerCase() === name.toLocaleLowerCase());
+    if (known) return known.id;
+    try {
+      const created = await listApi.createList(name);
+      setLists((current) => upsertList(current, created));
+      return created.id;
+    } catch {
+      return null;
+    }
+  }
+
+  const listActions: ListActions = {
+    async create(name) {
+      const created = await listApi.createList(name);
+      setLists((current) => upsertList(current, created));
+    },
+    async update(id, changes) {
+      const updated = await listApi.updateList(id, changes);
+      setLists((current) => upsertList(current, updated));
+    },
+    async move(id, direction) {
+      const before = listsRef.current.find((list) => list.id === id);
+      const position = positionOneStep(listsRef.current, id, direction);
+      if (!before || position === null) return;
+      const placeAt = (at: number) => (current: List[]) =>
+        sortLists(current.map((list) => (list.id === id ? { ...list, position: at } : list)));
+      setLists(placeAt(position));
+      try {
+        const moved = await listApi.updateList(id, { position });
+        setLists((current) => upsertList(current, moved));
+      } catch (error) {
+        setLists(placeAt(before.position));
+        throw error;
+      }
+    },
+    async remove(id, todosGo) {
+      await listApi.deleteList(id, todosGo);
+      setLists((current) => current.filter((list) => list.id !== id));
+      onRemoved(id, todosGo);
+    },
+  };
+
+  /** The stream's side: lists changed or deleted elsewhere. */
+  const live = {
+    listUpserted(list: List) {
+      setLists((current) => upsertList(current, list));
+    },
+    listDeleted(id: string) {
+      setLists((current) => current.filter((list) => list.id !== id));
+    },
+  };
+
+  return { lists, actions: listActions, resolveListName, live };
+}
+
+function upsertList(lists: List[], list: List): List[] {
+  return sortLists(
+    lists.some((item) => item.id === list.id)
+      ? lists.map((item) => (item.id === list.id && item.version <= list.version ? list : item))
+      : [...lists, list],
+  );
+}
+
+function sortLists(lists: List[]): List[] {
+  return lists.sort((a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt));
+}
