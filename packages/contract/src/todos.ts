@@ -58,7 +58,9 @@ export const Recurrence = z
     "Recurrence must be an RRULE such as FREQ=WEEKLY;BYDAY=MO",
   )
   .refine((rule) => /(?:^|[:;])FREQ=/i.test(rule), "Recurrence needs a FREQ")
-  .transform((rule) => rule.replace(/^RRULE:/i, "").toUpperCase());
+  .transform((rule) => rule.replace(/^RRULE:/i, "").toUpperCase())
+  // What comes out is a plain string again, so documents generated for responses (export) say so.
+  .pipe(z.string());
 
 export const Todo = z.object({
   id: Id,

@@ -9,14 +9,17 @@ import { listAuthEvents } from "./events.ts";
 const tags = ["me"];
 
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get("/", { schema: { tags, summary: "The signed-in user", response: { 200: User } } }, (request) =>
-    getMe(app.auth, request.caller),
+  app.get(
+    "/",
+    { schema: { operationId: "getMe", tags, summary: "The signed-in user", response: { 200: User } } },
+    (request) => getMe(app.auth, request.caller),
   );
 
   app.get(
     "/preferences",
     {
       schema: {
+        operationId: "getPreferences",
         tags,
         summary: "The user's preferences: the time zone set with PATCH /me",
         response: { 200: Preferences },
@@ -29,6 +32,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       schema: {
+        operationId: "updateMe",
         tags,
         summary: "Change the user's name and/or time zone (the default zone of new todos)",
         body: UpdateMe,
@@ -40,7 +44,14 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put(
     "/password",
-    { schema: { tags, summary: "Change the password; every other session ends", body: ChangePassword } },
+    {
+      schema: {
+        operationId: "changePassword",
+        tags,
+        summary: "Change the password; every other session ends",
+        body: ChangePassword,
+      },
+    },
     async (request, reply) => {
       await changePassword(app.auth, request.caller, request.body, clientInfo(request));
       return reply.code(204).send();
@@ -49,7 +60,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     "/",
-    { schema: { tags, summary: "Delete the account and all its data", body: DeleteMe } },
+    { schema: { operationId: "deleteAccount", tags, summary: "Delete the account and all its data", body: DeleteMe } },
     async (request, reply) => {
       await deleteAccount(app.auth, request.caller, request.body);
       // The security trail is deleted with the account, so the deletion is recorded here, in the log.
@@ -65,6 +76,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     "/events",
     {
       schema: {
+        operationId: "listSecurityEvents",
         tags: ["me"],
         summary: "The user's sign-ins, refreshes, sign-outs and other security events, newest first",
         querystring: ListAuthEventsQuery,

@@ -12,7 +12,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     "/signup",
     {
       config: { auth: "public", throttle: "signUp" },
-      schema: { tags, summary: "Create an account and a session", body: SignUp, response: { 201: Session } },
+      schema: {
+        operationId: "signUp",
+        tags,
+        summary: "Create an account and a session",
+        body: SignUp,
+        response: { 201: Session },
+      },
     },
     async (request, reply) => reply.code(201).send(await signUp(app.auth, request.body, clientInfo(request))),
   );
@@ -21,7 +27,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     "/signin",
     {
       config: { auth: "public", throttle: "signIn" },
-      schema: { tags, summary: "Sign in with email and password", body: SignIn, response: { 200: Session } },
+      schema: {
+        operationId: "signIn",
+        tags,
+        summary: "Sign in with email and password",
+        body: SignIn,
+        response: { 200: Session },
+      },
     },
     async (request) => signIn(app.auth, request.body, clientInfo(request)),
   );
@@ -31,6 +43,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public", throttle: "refresh" },
       schema: {
+        operationId: "refreshSession",
         tags,
         summary: "Exchange a refresh token for a new access token and a new refresh token",
         body: Refresh,
@@ -41,14 +54,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   // The routes of a signed-in user's own sessions.
-  app.post("/signout", { schema: { tags, summary: "End this session" } }, async (request, reply) => {
-    await signOut(app.auth, request.caller, clientInfo(request));
-    return reply.code(204).send();
-  });
+  app.post(
+    "/signout",
+    { schema: { operationId: "signOut", tags, summary: "End this session" } },
+    async (request, reply) => {
+      await signOut(app.auth, request.caller, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     "/signout-all",
-    { schema: { tags, summary: "End every session of the user, this one too" } },
+    { schema: { operationId: "signOutEverywhere", tags, summary: "End every session of the user, this one too" } },
     async (request, reply) => {
       await signOutEverywhere(app.auth, request.caller, clientInfo(request));
       return reply.code(204).send();
@@ -57,13 +74,20 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/sessions",
-    { schema: { tags, summary: "The user's live sessions", response: { 200: SessionList } } },
+    {
+      schema: {
+        operationId: "listSessions",
+        tags,
+        summary: "The user's live sessions",
+        response: { 200: SessionList },
+      },
+    },
     async (request) => listSessions(app.auth, request.caller),
   );
 
   app.delete(
     "/sessions/:id",
-    { schema: { tags, summary: "End one of the user's sessions", params: SessionParams } },
+    { schema: { operationId: "endSession", tags, summary: "End one of the user's sessions", params: SessionParams } },
     async (request, reply) => {
       await revokeOwnSession(app.auth, request.caller, request.params.id, clientInfo(request));
       return reply.code(204).send();

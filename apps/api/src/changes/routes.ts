@@ -13,6 +13,7 @@ export const changeRoutes: FastifyPluginAsyncZod<Omit<StreamSettings, "db" | "lo
     "/changes",
     {
       schema: {
+        operationId: "listChanges",
         tags,
         summary: "The changes after `since` (seq), oldest first: upserts carry the entity, deletions are tombstones",
         description:
@@ -29,6 +30,7 @@ export const changeRoutes: FastifyPluginAsyncZod<Omit<StreamSettings, "db" | "lo
     "/events",
     {
       schema: {
+        operationId: "streamEvents",
         tags,
         summary: "Server-sent events: each change as it happens (id = seq, event = type, data = the change)",
         description:

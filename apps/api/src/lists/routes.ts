@@ -21,6 +21,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       schema: {
+        operationId: "listLists",
         tags,
         summary: "The user's lists in order, with todoCount and activeCount",
         response: { 200: ListCollection },
@@ -33,6 +34,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       schema: {
+        operationId: "createList",
         tags,
         summary: "Create a list (names are unique per user, ignoring case: 409 otherwise)",
         description: PALETTE,
@@ -49,7 +51,15 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/:id",
-    { schema: { tags, summary: "One list, with its ETag", params: ListParams, response: { 200: List } } },
+    {
+      schema: {
+        operationId: "getList",
+        tags,
+        summary: "One list, with its ETag",
+        params: ListParams,
+        response: { 200: List },
+      },
+    },
     async (request, reply) => withEtag(reply, await getList(db, request.caller.userId, request.params.id)),
   );
 
@@ -57,6 +67,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:id",
     {
       schema: {
+        operationId: "updateList",
         tags,
         summary: "Rename, recolour or move a list (If-Match for optimistic concurrency)",
         description: PALETTE,
@@ -83,6 +94,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:id",
     {
       schema: {
+        operationId: "deleteList",
         tags,
         summary: "Delete a list; with todos in it, ?todos=delete deletes them and ?todos=inbox moves them (else 409)",
         params: ListParams,

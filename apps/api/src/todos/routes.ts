@@ -41,6 +41,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       schema: {
+        operationId: "listTodos",
         tags,
         summary: "List todos",
         description:
@@ -57,6 +58,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       schema: {
+        operationId: "createTodo",
         tags,
         summary: "Create a todo (Idempotency-Key makes retries safe for 24 h)",
         headers: CreateHeaders,
@@ -79,7 +81,14 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/complete-all",
-    { schema: { tags, summary: "Complete every active todo", response: { 200: CompleteAllResult } } },
+    {
+      schema: {
+        operationId: "completeAllTodos",
+        tags,
+        summary: "Complete every active todo",
+        response: { 200: CompleteAllResult },
+      },
+    },
     (request) => completeAll(db, request.caller.userId),
   );
 
@@ -87,6 +96,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       schema: {
+        operationId: "deleteCompletedTodos",
         tags,
         summary: "Delete completed todos (status=completed is required)",
         querystring: DeleteTodosQuery,
@@ -100,6 +110,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     "/parse",
     {
       schema: {
+        operationId: "parseQuickAdd",
         tags,
         summary: "Read a quick-add line; creates nothing",
         description:
@@ -118,7 +129,15 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/:id",
-    { schema: { tags, summary: "One todo, with its ETag", params: TodoParams, response: { 200: Todo } } },
+    {
+      schema: {
+        operationId: "getTodo",
+        tags,
+        summary: "One todo, with its ETag",
+        params: TodoParams,
+        response: { 200: Todo },
+      },
+    },
     async (request, reply) => withEtag(reply, await getTodo(db, request.caller.userId, request.params.id)),
   );
 
@@ -126,6 +145,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:id",
     {
       schema: {
+        operationId: "updateTodo",
         tags,
         summary: "Change some fields (If-Match for optimistic concurrency)",
         description:
@@ -159,6 +179,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:id",
     {
       schema: {
+        operationId: "replaceTodo",
         tags,
         summary: "Replace a todo (omitted fields return to their defaults)",
         params: TodoParams,
@@ -182,7 +203,15 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     "/:id",
-    { schema: { tags, summary: "Delete a todo", params: TodoParams, headers: IfMatchHeaders } },
+    {
+      schema: {
+        operationId: "deleteTodo",
+        tags,
+        summary: "Delete a todo",
+        params: TodoParams,
+        headers: IfMatchHeaders,
+      },
+    },
     async (request, reply) => {
       await deleteTodo(db, request.caller.userId, request.params.id, parseIfMatch(request.headers["if-match"]));
       return reply.code(204).send();

@@ -25,6 +25,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
     "/export",
     {
       schema: {
+        operationId: "exportData",
         tags,
         summary: "Everything the user owns (profile, lists, todos) as one JSON document",
         description: "Format: docs/export-format.md (`format: taskvault-export`, `version: 1`).",
@@ -43,6 +44,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
+        operationId: "importData",
         tags,
         summary: "Import an export document or a Todoist CSV: all or nothing, new ids (body limit 1 MiB)",
         description:
