@@ -115,3 +115,27 @@ export function cpuSeconds(pid) {
 
 // USER_HZ: 100 on every mainstream Linux build.
 const CLOCK_TICKS = 100;
+
+/** The number of threads of a process (Linux /proc), or null where there is no /proc. */
+export function threadCount(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/^Threads:\s+(\d+)/m.exec(status)?.[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves once the process runs no more threads than `before` (the API stops an idle hashing
+ * thread after a few seconds), then waits one more second; at most `timeoutMs`.
+ */
+export async function threadsSettled(pid, before, timeoutMs = 30_000) {
+  const deadline = performance.now() + timeoutMs;
+  while (before !== null && performance.now() < deadline) {
+    const now = threadCount(pid);
+    if (now === null || now <= before) break;
+    await sleep(200);
+  }
+  await sleep(1000);
+}

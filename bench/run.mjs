@@ -6,16 +6,14 @@ import { execSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { setTimeout } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { HASH_THREAD_IDLE_MS } from "../apps/api/hash-threads.mjs";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { WEB_NODE_FLAGS } from "../apps/web/node-flags.mjs";
 import { buildApi } from "./auth-off/build.mjs";
 import { adminUrl, apiEnv, freshPglite, freshPostgres, POOL_SIZE, postgresReachable, seed } from "./fixtures.mjs";
 import { load } from "./load.mjs";
-import { freePort, sampleRss, startProcess, stopProcess } from "./processes.mjs";
+import { freePort, sampleRss, startProcess, stopProcess, threadCount, threadsSettled } from "./processes.mjs";
 import { renderReport } from "./report.mjs";
 import { requestsFor } from "./scenarios.mjs";
 
@@ -191,6 +189,7 @@ async function benchDatabase(kind, builds) {
           connections: 4,
           ...(SMOKE ? { amount: 4 } : { duration: DURATION + warmupSeconds() }),
         });
+        const threadsBefore = threadCount(api.child.pid);
         const stopSampling = sampleRss(api.child.pid);
         record("flood", "api", await measure(url("api"), requestsFor("list", "api", fixture), { pid: api.child.pid }));
         const signins = await flood;
@@ -199,7 +198,8 @@ async function benchDatabase(kind, builds) {
         if (signins.failed > 0) figures.notes.push(`sign-in flood: ${signins.failed} failed sign-ins`);
         // The next round's list runs once the hashing thread has stopped for want of work, as it
         // does in service: it measures the list load, not the flood's aftermath (reported above).
-        if (!SMOKE && round < ROUNDS) await setTimeout(HASH_THREAD_IDLE_MS + 1000);
+        // Seen from outside, as an operator would: the process's thread count falls back.
+        if (!SMOKE && round < ROUNDS) await threadsSettled(api.child.pid, threadsBefore);
       }
     }
     if (authOff && !SMOKE) figures.authOffPairs = await compareAuthOff(url, fixture);

@@ -27,7 +27,7 @@ export function readConfig(env = process.env) {
     apiPort,
     apiUrl,
     // Where this script itself checks that the web app answers.
-    webCheckUrl: `http://${bracket(apiHost)}:${port}/signin`,
+    webCheckUrl: `http://${bracket(apiHost)}:${port}/readyz`,
     publicUrl: `http://${bracket(publicHost)}:${port}`,
   };
 }

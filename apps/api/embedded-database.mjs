@@ -5,9 +5,14 @@
 // load; 32 MB (4,096 pages, the data of some 100,000 todos) served lists as fast, with the
 // operating system's file cache behind it, and the server used about 110 MB less
 // (docs/benchmarks.md).
+/** @type {string} */
 export const EMBEDDED_SHARED_BUFFERS = "32MB";
 
-/** PGlite's own start parameters plus ours. */
+/**
+ * PGlite's own start parameters plus ours.
+ * @param {readonly string[]} defaultStartParams
+ * @returns {string[]}
+ */
 export function embeddedStartParams(defaultStartParams) {
   return [...defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`];
 }

@@ -4,4 +4,5 @@
 // began incremental marking again as soon as it could: a full collection every 0.7 s at 200 req/s,
 // each stalling requests for 20–35 ms (the BFF's p99). With 4 MB semi-spaces marking started
 // 9 times instead of 84–90 in the same 20 s run (docs/decisions/013-bff-fast-reads.md).
+/** @type {string[]} */
 export const WEB_NODE_FLAGS = ["--max-semi-space-size=4"];

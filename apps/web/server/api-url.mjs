@@ -3,7 +3,11 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 
-/** API_URL, else http://127.0.0.1:API_PORT (4000), without a trailing slash. */
+/**
+ * API_URL, else http://127.0.0.1:API_PORT (4000), without a trailing slash.
+ * @param {{ API_URL?: string | undefined, API_PORT?: string | number | undefined }} env
+ * @returns {string}
+ */
 export function resolveApiUrl({ API_URL, API_PORT }) {
   return (API_URL || `http://127.0.0.1:${API_PORT || 4000}`).replace(/\/+$/, "");
 }

@@ -2,7 +2,12 @@
 // JavaScript: next.config.ts, the BFF route handlers (src/lib/bff.server.ts) and server.mjs's fast
 // reads (server/fast-reads.mjs) all use it, so the two ways of answering cannot drift apart.
 
-/** Browser request headers passed on to the API. */
+/** @typedef {{ key: string, value: string }} HeaderRule */
+
+/**
+ * Browser request headers passed on to the API.
+ * @type {readonly string[]}
+ */
 export const FORWARDED_REQUEST_HEADERS = [
   "content-type",
   "if-match",
@@ -13,10 +18,17 @@ export const FORWARDED_REQUEST_HEADERS = [
   "accept",
 ];
 
-/** API response headers passed back to the browser (Location is rewritten, see below). */
+/**
+ * API response headers passed back to the browser (Location is rewritten, see below).
+ * @type {readonly string[]}
+ */
 export const RELAYED_RESPONSE_HEADERS = ["content-type", "etag", "retry-after", "www-authenticate"];
 
-/** An API location (`/api/v1/todos/…`, absolute or not) as its BFF twin (`/api/todos/…`). */
+/**
+ * An API location (`/api/v1/todos/…`, absolute or not) as its BFF twin (`/api/todos/…`).
+ * @param {string} apiLocation
+ * @returns {string}
+ */
 export function bffLocation(apiLocation) {
   return apiLocation.replace(/^(?:https?:\/\/[^/]+)?\/api\/v1\//, "/api/");
 }
@@ -24,6 +36,7 @@ export function bffLocation(apiLocation) {
 /**
  * Headers every response carries. The Content-Security-Policy of pages needs a fresh nonce per
  * request, so src/proxy.ts sets it; BFF JSON answers get a deny-everything policy.
+ * @type {HeaderRule[]}
  */
 export const SECURITY_HEADERS = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -33,6 +46,7 @@ export const SECURITY_HEADERS = [
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 
+/** @type {HeaderRule[]} */
 export const BFF_HEADERS = [
   { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
   { key: "Cache-Control", value: "no-store" },

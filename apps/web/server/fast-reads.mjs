@@ -10,11 +10,10 @@
 // access token, one due for refresh, a 401 from the API (refresh once and retry), an API that
 // cannot be reached (503). So this path never refreshes and never writes a cookie, and a GET has
 // no body, so handing the same request to Next afterwards is safe. Decision 013.
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { gzipSync } from "node:zlib";
-import { API_TIMEOUT_MS, createApiAgents } from "./api-url.mjs";
+import { callApiWhole } from "./api-call.mjs";
+import { createApiAgents } from "./api-url.mjs";
 import {
   BFF_HEADERS,
   bffLocation,
@@ -43,11 +42,11 @@ const COMPRESS_FROM_BYTES = 1024;
  * `false` without having written anything, when Next should answer instead. `apiUrl` is
  * resolveApiUrl's (no trailing slash); paths are joined to it as text, as the route handlers do,
  * so an API_URL with a path keeps it.
+ * @param {string} apiUrl
+ * @returns {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => Promise<boolean>}
  */
 export function createFastReads(apiUrl) {
-  const apiOverHttps = new URL(apiUrl).protocol === "https:";
-  const send = apiOverHttps ? httpsRequest : httpRequest;
-  const agent = createApiAgents()[apiOverHttps ? "https:" : "http:"];
+  const agents = createApiAgents();
 
   return async function serveFastRead(request, response) {
     if (request.method !== "GET" || !request.url?.startsWith("/api/")) return false;
@@ -55,12 +54,16 @@ export function createFastReads(apiUrl) {
     const apiPath = FAST_READS.get(url.pathname);
     if (!apiPath) return false;
 
-    const secure = isHttps(request.headers["x-forwarded-proto"], Boolean(request.socket?.encrypted));
+    const secure = isHttps(
+      request.headers["x-forwarded-proto"],
+      Boolean(/** @type {import("node:tls").TLSSocket} */ (request.socket)?.encrypted),
+    );
     const cookies = parseCookies(request.headers.cookie);
     const accessToken = cookies.get(cookieName(ACCESS_COOKIE, secure)) || null;
     const refreshToken = cookies.get(cookieName(REFRESH_COOKIE, secure)) || null;
     if (!accessToken || (refreshToken && shouldRefresh(accessToken))) return false;
 
+    /** @type {Record<string, string>} */
     const headers = { accept: "application/json" };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
@@ -71,9 +74,13 @@ export function createFastReads(apiUrl) {
     if (typeof address === "string" && isIP(address)) headers["x-forwarded-for"] = address;
     headers.authorization = `Bearer ${accessToken}`;
 
-    const answer = await callWhole(send, agent, new URL(`${apiUrl}${apiPath}${url.search}`), headers);
+    // A call that fails on the way is Next's to answer (503).
+    const answer = await callApiWhole(new URL(`${apiUrl}${apiPath}${url.search}`), { headers, agents }).catch(
+      () => null,
+    );
     if (answer === null || answer.status === 401) return false;
 
+    /** @type {Record<string, string>} */
     const relayed = { ...FIXED_HEADERS };
     for (const name of RELAYED_RESPONSE_HEADERS) {
       const value = answer.headers[name];
@@ -81,7 +88,7 @@ export function createFastReads(apiUrl) {
     }
     if (typeof answer.headers.location === "string") relayed.location = bffLocation(answer.headers.location);
     relayed.vary = "Accept-Encoding";
-    let body = answer.status === 204 || answer.status === 304 ? null : answer.body;
+    let body = answer.body;
     if (body && body.length >= COMPRESS_FROM_BYTES && acceptsGzip(request.headers["accept-encoding"])) {
       body = gzipSync(body);
       relayed["content-encoding"] = "gzip";
@@ -93,24 +100,11 @@ export function createFastReads(apiUrl) {
   };
 }
 
-/** One GET to the API, read whole; null when it fails on the way (Next then answers 503). */
-function callWhole(send, agent, target, headers) {
-  return new Promise((resolve) => {
-    const outgoing = send(target, { method: "GET", headers, agent }, (incoming) => {
-      const chunks = [];
-      incoming.on("data", (chunk) => chunks.push(chunk));
-      incoming.on("error", () => resolve(null));
-      incoming.on("end", () =>
-        resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    outgoing.setTimeout(API_TIMEOUT_MS, () => outgoing.destroy(new Error("The API did not answer in time")));
-    outgoing.on("error", () => resolve(null));
-    outgoing.end();
-  });
-}
-
-/** Whether Accept-Encoding allows gzip (listed, or `*`, and not with q=0). */
+/**
+ * Whether Accept-Encoding allows gzip (listed, or `*`, and not with q=0).
+ * @param {string | undefined} header
+ * @returns {boolean}
+ */
 export function acceptsGzip(header) {
   if (typeof header !== "string") return false;
   return header.split(",").some((entry) => {
@@ -124,8 +118,11 @@ export function acceptsGzip(header) {
 /**
  * A Cookie header as Next reads it: `; `-separated pairs, values URI-decoded, the last one wins.
  * Pairs without `=` are left out (Next reads them as "true", which is no session either).
+ * @param {string | undefined} header
+ * @returns {Map<string, string>}
  */
 export function parseCookies(header) {
+  /** @type {Map<string, string>} */
   const cookies = new Map();
   if (!header) return cookies;
   for (const pair of header.split(/; */)) {

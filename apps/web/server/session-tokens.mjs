@@ -2,9 +2,17 @@
 // reads (server/fast-reads.mjs) and the app's token code (src/features/auth) both use it.
 
 /** Base names of the two HttpOnly cookies (decision 010); over HTTPS they carry `__Host-`. */
-export const ACCESS_COOKIE = "tv_at";
-export const REFRESH_COOKIE = "tv_rt";
+export const ACCESS_COOKIE = /** @type {const} */ ("tv_at");
+export const REFRESH_COOKIE = /** @type {const} */ ("tv_rt");
 
+/** @typedef {typeof ACCESS_COOKIE | typeof REFRESH_COOKIE} SessionCookieBase */
+/** @typedef {{ issuedAt: number, expiresAt: number }} TokenTimes */
+
+/**
+ * @param {SessionCookieBase} base
+ * @param {boolean} secure
+ * @returns {string}
+ */
 export function cookieName(base, secure) {
   return secure ? `__Host-${base}` : base;
 }
@@ -12,6 +20,9 @@ export function cookieName(base, secure) {
 /**
  * Whether the browser reached us over HTTPS, which decides the cookies' names: the connection's
  * own protocol, or, behind a TLS-terminating reverse proxy, the first `X-Forwarded-Proto` entry.
+ * @param {string | string[] | null | undefined} forwardedProto
+ * @param {boolean} connectionIsHttps
+ * @returns {boolean}
  */
 export function isHttps(forwardedProto, connectionIsHttps) {
   const forwarded = typeof forwardedProto === "string" ? forwardedProto.split(",")[0]?.trim().toLowerCase() : null;
@@ -21,6 +32,8 @@ export function isHttps(forwardedProto, connectionIsHttps) {
 /**
  * Reads `iat`/`exp` from an access token without verifying it. The web server only uses them to
  * decide *when* to refresh; the API verifies every token it receives, so nothing here is trusted.
+ * @param {string} token
+ * @returns {TokenTimes | null}
  */
 export function readTokenTimes(token) {
   const payload = token.split(".")[1];
@@ -40,6 +53,9 @@ export function readTokenTimes(token) {
  * True when the access token is missing or close enough to expiry that a request made with it
  * might be refused on the way. The margin is a fifth of the token's lifetime, between 2 and 60 s,
  * so both the default 10-minute tokens and very short test tokens refresh in time.
+ * @param {string | null | undefined} accessToken
+ * @param {number} [nowSeconds]
+ * @returns {boolean}
  */
 export function shouldRefresh(accessToken, nowSeconds = Date.now() / 1000) {
   if (!accessToken) return true;

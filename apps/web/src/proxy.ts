@@ -1,19 +1,10 @@
 import { type NextRequest, NextResponse } from "next/server";
-import {
-  type CookieSpec,
-  clearedSessionCookies,
-  isSecureRequest,
-  readSessionTokens,
-  sessionCookies,
-  writeCookies,
-} from "@/features/auth/cookies.server.ts";
-import { refreshSession } from "@/features/auth/refresh.server.ts";
-import { clientOf } from "@/lib/client-address.server.ts";
+import { type CookieSpec, writeCookies } from "@/features/auth/cookies.server.ts";
+import { readRequestSession, refreshIfDue } from "@/features/auth/session-tokens.server.ts";
 import { pageContentSecurityPolicy } from "@/lib/csp.ts";
 import { env } from "@/lib/env.server.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
 import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
-import { shouldRefresh } from "../server/session-tokens.mjs";
 
 /**
  * Runs before every page (BFF routes under /api do the same checks themselves, in
@@ -31,24 +22,15 @@ export async function proxy(request: NextRequest) {
   const refused = refuseForeignOrigin(request);
   if (refused) return refused;
 
-  const secure = isSecureRequest(request.nextUrl, request.headers);
-  const tokens = readSessionTokens(request.cookies, secure);
-  let isSignedIn = tokens.refreshToken !== null;
-  let sessionExpired = false;
-  let cookiesToWrite: CookieSpec[] = [];
-
-  if (tokens.refreshToken && shouldRefresh(tokens.accessToken)) {
-    const result = await refreshSession(tokens.refreshToken, clientOf(request.headers));
-    if (result.kind === "refreshed") {
-      cookiesToWrite = sessionCookies(result.session, secure);
-      // Let this very request's pages and routes read the new tokens, not only the next one.
-      for (const cookie of cookiesToWrite) request.cookies.set(cookie.name, cookie.value);
-    } else if (result.kind === "rejected") {
-      isSignedIn = false;
-      sessionExpired = true;
-      cookiesToWrite = clearedSessionCookies(secure);
-      for (const cookie of cookiesToWrite) request.cookies.delete(cookie.name);
-    }
+  const session = await refreshIfDue(request, readRequestSession(request));
+  const { secure } = session;
+  const sessionExpired = session.state === "ended";
+  const isSignedIn = session.tokens.refreshToken !== null && !sessionExpired;
+  const cookiesToWrite: CookieSpec[] = session.cookies;
+  // Let this very request's pages and routes read the new tokens, not only the next one.
+  for (const cookie of cookiesToWrite) {
+    if (sessionExpired) request.cookies.delete(cookie.name);
+    else request.cookies.set(cookie.name, cookie.value);
   }
 
   if (!PUBLIC_PAGES.has(pathname) && !isSignedIn) {

@@ -1,8 +1,7 @@
 import "server-only";
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { headers as incomingHeaders } from "next/headers";
-import { API_TIMEOUT_MS, createApiAgents } from "../../server/api-url.mjs";
+import { callApiWhole } from "../../server/api-call.mjs";
+import { createApiAgents } from "../../server/api-url.mjs";
 import { clientAddressOf } from "./client-address.server.ts";
 import { env } from "./env.server.ts";
 
@@ -43,51 +42,28 @@ export async function callApi(
   return requestWhole(url, method, outgoing, body ?? null, signal);
 }
 
-// Every BFF request makes one API call, so this hop is on the busiest path. fetch (with Next's
-// instrumentation around it) and a streamed relay cost the web server about a millisecond of CPU
-// more per call than node:http on kept-alive connections with the answer read whole (JSON answers
-// are small; bodies are capped at 64 KB on the way in).
+// Every BFF request makes one API call, so this hop is on the busiest path (server/api-call.mjs).
 const agents = createApiAgents();
 
-function requestWhole(
+async function requestWhole(
   url: string,
   method: string,
   headers: Headers,
   body: string | null,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const target = new URL(url);
-  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-  // Stated, because node:http would send a DELETE's body neither chunked nor with a length.
-  if (body !== null) headers.set("content-length", String(Buffer.byteLength(body)));
-  return new Promise((resolve, reject) => {
-    const outgoing = send(
-      target,
-      {
-        method,
-        headers: Object.fromEntries(headers),
-        agent: agents[target.protocol as "http:" | "https:"],
-        ...(signal && { signal }),
-      },
-      (incoming: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.on("error", reject);
-        incoming.on("end", () => {
-          const status = incoming.statusCode ?? 502;
-          const answer = new Headers();
-          for (let index = 0; index < incoming.rawHeaders.length; index += 2) {
-            answer.append(incoming.rawHeaders[index] as string, incoming.rawHeaders[index + 1] as string);
-          }
-          const hasBody = status !== 204 && status !== 304 && method !== "HEAD";
-          resolve(new Response(hasBody ? Buffer.concat(chunks) : null, { status, headers: answer }));
-        });
-      },
-    );
-    outgoing.setTimeout(API_TIMEOUT_MS, () => outgoing.destroy(new Error("The API did not answer in time")));
-    outgoing.on("error", reject);
-    outgoing.end(body ?? undefined);
+  const answer = await callApiWhole(new URL(url), {
+    method,
+    headers: Object.fromEntries(headers),
+    body,
+    agents,
+    ...(signal && { signal }),
   });
+  const answerHeaders = new Headers();
+  for (let index = 0; index < answer.rawHeaders.length; index += 2) {
+    answerHeaders.append(answer.rawHeaders[index] as string, answer.rawHeaders[index + 1] as string);
+  }
+  return new Response(answer.body, { status: answer.status, headers: answerHeaders });
 }
 
 /** The address of the request being handled, or null outside one (scripts, tests). */

@@ -1,19 +1,11 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
-import {
-  type CookieSpec,
-  clearedSessionCookies,
-  isSecureRequest,
-  readSessionTokens,
-  sessionCookies,
-  writeCookies,
-} from "@/features/auth/cookies.server.ts";
-import { refreshSession } from "@/features/auth/refresh.server.ts";
+import { writeCookies } from "@/features/auth/cookies.server.ts";
+import { type RequestSession, readRequestSession, refreshIfDue } from "@/features/auth/session-tokens.server.ts";
 import { bffLocation, FORWARDED_REQUEST_HEADERS, RELAYED_RESPONSE_HEADERS } from "../../server/bff-headers.mjs";
-import { shouldRefresh } from "../../server/session-tokens.mjs";
 import { callApi } from "./api.server.ts";
-import { clientAddressOf, clientOf } from "./client-address.server.ts";
+import { clientAddressOf } from "./client-address.server.ts";
 import { problemResponse } from "./problem.ts";
 import { refuseForeignOrigin } from "./same-origin.server.ts";
 
@@ -37,9 +29,8 @@ export type ForwardOptions = {
 export async function forwardToApi(request: NextRequest, apiPath: string, options: ForwardOptions = {}) {
   const refused = refuseForeignOrigin(request);
   if (refused) return refused;
-  const secure = isSecureRequest(request.nextUrl, request.headers);
-  const tokens = readSessionTokens(request.cookies, secure);
-  if (!tokens.accessToken && !tokens.refreshToken) {
+  let session = readRequestSession(request);
+  if (!session.tokens.accessToken && !session.tokens.refreshToken) {
     return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
   }
 
@@ -68,43 +59,46 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
       ...(options.isStream ? { isStream: true, signal: request.signal } : {}),
     });
 
-  let cookies: CookieSpec[] = [];
+  const unavailable = () =>
+    problemResponse(503, "service_unavailable", "Service Unavailable", "The Taskvault API cannot be reached.");
+  const ended = (current: RequestSession) => {
+    const expired = problemResponse(401, "invalid_token", "Unauthorized", "Your session has ended. Sign in again.");
+    writeCookies(expired.cookies, current.cookies);
+    return expired;
+  };
   let response: Response | null = null;
+  /** The body of a 401 already read, to relay it as it is. */
+  let readBody: string | undefined;
   try {
     // Refresh ahead of expiry (as the proxy does for pages), so the call is not refused on the way.
-    const isFresh = tokens.accessToken !== null && !(tokens.refreshToken && shouldRefresh(tokens.accessToken));
-    if (isFresh && tokens.accessToken) response = await send(tokens.accessToken);
+    session = await refreshIfDue(request, session);
+    if (session.state === "ended") return ended(session);
+    if (session.state === "unavailable") return unavailable();
+    if (session.accessToken) response = await send(session.accessToken);
     if (response?.status === 401) {
       // A wrong password (e.g. when deleting the account) is a 401 too, but not a token problem.
-      const problemText = await response.text();
-      if (isCredentialsProblem(problemText)) return relayResponse(response, problemText);
-      response = null;
-    }
-    if (response === null && tokens.refreshToken) {
-      const refreshed = await refreshSession(tokens.refreshToken, clientOf(request.headers));
-      if (refreshed.kind === "refreshed") {
-        cookies = sessionCookies(refreshed.session, secure);
-        response = await send(refreshed.session.accessToken);
-      } else if (refreshed.kind === "rejected") {
-        const expired = problemResponse(401, "invalid_token", "Unauthorized", "Your session has ended. Sign in again.");
-        writeCookies(expired.cookies, clearedSessionCookies(secure));
-        return expired;
-      } else {
-        return problemResponse(
-          503,
-          "service_unavailable",
-          "Service Unavailable",
-          "The Taskvault API cannot be reached.",
-        );
+      readBody = await response.text();
+      const isTokenProblem = !isCredentialsProblem(readBody);
+      if (isTokenProblem && session.state === "current") {
+        // The API refused the token: refresh once and try again.
+        response = null;
+        readBody = undefined;
+        session = await refreshIfDue(request, session, { force: true });
+        if (session.state === "ended") return ended(session);
+        if (session.state === "unavailable") return unavailable();
+        if (session.state === "refreshed" && session.accessToken) response = await send(session.accessToken);
       }
     }
   } catch {
-    return problemResponse(503, "service_unavailable", "Service Unavailable", "The Taskvault API cannot be reached.");
+    return unavailable();
   }
   if (response === null) return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
+  const { cookies, secure } = session;
 
   const relayed =
-    options.isStream && response.ok ? relayStream(response) : relayResponse(response, await response.arrayBuffer());
+    options.isStream && response.ok
+      ? relayStream(response)
+      : relayResponse(response, readBody ?? (await response.arrayBuffer()));
   writeCookies(relayed.cookies, cookies);
   if (response.ok) options.onSuccess?.(relayed, secure);
   return relayed;

@@ -41,6 +41,7 @@ export function buildIfNeeded() {
   const webBuilt = newestMtime(join(webRoot, ".next/BUILD_ID"));
   const webSources = Math.max(
     newestMtime(join(webRoot, "src")),
+    newestMtime(join(webRoot, "server")),
     newestMtime(join(webRoot, "next.config.ts")),
     newestMtime(join(webRoot, "postcss.config.mjs")),
     newestMtime(join(repoRoot, "packages/contract/src")),
@@ -89,6 +90,11 @@ export type StackOptions = {
   apiEnv?: Record<string, string>;
   /** TRUST_PROXY of the web server: proxies in front of it whose X-Forwarded-For it believes. */
   webTrustProxy?: string;
+  /**
+   * Start the API this long after the web server, as `npm start` on a fresh data directory
+   * effectively does; startStack then returns as soon as the web server lives.
+   */
+  apiDelayMs?: number;
 };
 
 /**
@@ -100,6 +106,7 @@ export async function startStack({
   rateLimit = false,
   apiEnv = {},
   webTrustProxy,
+  apiDelayMs = 0,
 }: StackOptions): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-e2e-"));
   const [apiPort, webPort] = [await freePort(), await freePort()];
@@ -108,25 +115,6 @@ export async function startStack({
   const log = (label: string) => (chunk: Buffer) => {
     if (process.env.E2E_VERBOSE) process.stdout.write(`[${label}] ${chunk}`);
   };
-
-  const api = spawn(process.execPath, [...API_NODE_FLAGS, join(apiRoot, "dist/server.js")], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      API_PORT: String(apiPort),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      AUTH_ACCESS_TTL: String(accessTtl),
-      AUTH_RATE_LIMIT: rateLimit ? "on" : "off",
-      TRUST_PROXY: "127.0.0.1,::1",
-      NODE_ENV: "test",
-      ...apiEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(api);
-  api.stdout?.on("data", log("api"));
-  api.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[api] ${chunk}`));
 
   const webEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -147,7 +135,32 @@ export async function startStack({
   web.stdout?.on("data", log("web"));
   web.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[web] ${chunk}`));
 
+  const startApi = () => {
+    const api = spawn(process.execPath, [...API_NODE_FLAGS, join(apiRoot, "dist/server.js")], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        API_PORT: String(apiPort),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        AUTH_ACCESS_TTL: String(accessTtl),
+        AUTH_RATE_LIMIT: rateLimit ? "on" : "off",
+        TRUST_PROXY: "127.0.0.1,::1",
+        NODE_ENV: "test",
+        ...apiEnv,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(api);
+    api.stdout?.on("data", log("api"));
+    api.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[api] ${chunk}`));
+    return api;
+  };
+  const api = apiDelayMs > 0 ? null : startApi();
+  const delayedApi = apiDelayMs > 0 ? setTimeout(startApi, apiDelayMs) : null;
+
   const stop = async () => {
+    if (delayedApi) clearTimeout(delayedApi);
     await Promise.all(
       children.map(
         (child) =>
@@ -163,8 +176,12 @@ export async function startStack({
   };
 
   try {
-    await waitFor(`${apiUrl}/readyz`, api, "the API");
-    await waitFor(`http://127.0.0.1:${webPort}/signin`, web, "the web app");
+    if (api) {
+      await waitFor(`${apiUrl}/readyz`, api, "the API");
+      await waitFor(`http://127.0.0.1:${webPort}/readyz`, web, "the web app");
+    } else {
+      await waitFor(`http://127.0.0.1:${webPort}/healthz`, web, "the web app");
+    }
   } catch (error) {
     await stop();
     throw error;

@@ -1,14 +1,7 @@
 // GET /api/auth/recover?next=… – a page render got 401: try one refresh, else end the session and go to sign-in
 import { type NextRequest, NextResponse } from "next/server";
-import {
-  clearedSessionCookies,
-  isSecureRequest,
-  readSessionTokens,
-  sessionCookies,
-  writeCookies,
-} from "@/features/auth/cookies.server.ts";
-import { refreshSession } from "@/features/auth/refresh.server.ts";
-import { clientOf } from "@/lib/client-address.server.ts";
+import { clearedSessionCookies, writeCookies } from "@/features/auth/cookies.server.ts";
+import { readRequestSession, refreshIfDue } from "@/features/auth/session-tokens.server.ts";
 import { safeNextPath } from "@/lib/safe-next.ts";
 
 /**
@@ -19,15 +12,15 @@ import { safeNextPath } from "@/lib/safe-next.ts";
 const RECOVERY_MARKER = "tv_recovering";
 
 export async function GET(request: NextRequest) {
-  const secure = isSecureRequest(request.nextUrl, request.headers);
   const next = safeNextPath(request.nextUrl.searchParams.get("next"));
-  const { refreshToken } = readSessionTokens(request.cookies, secure);
+  let session = readRequestSession(request);
+  const { secure } = session;
 
-  if (refreshToken && !request.cookies.has(RECOVERY_MARKER)) {
-    const result = await refreshSession(refreshToken, clientOf(request.headers));
-    if (result.kind === "refreshed") {
+  if (!request.cookies.has(RECOVERY_MARKER)) {
+    session = await refreshIfDue(request, session, { force: true });
+    if (session.state === "refreshed") {
       const response = NextResponse.redirect(new URL(next, request.url), 303);
-      writeCookies(response.cookies, sessionCookies(result.session, secure));
+      writeCookies(response.cookies, session.cookies);
       response.cookies.set({
         name: RECOVERY_MARKER,
         value: "1",

@@ -1,1 +1,0 @@
-export declare const HASH_THREAD_IDLE_MS: number;
