@@ -6,8 +6,10 @@ import { dayLabel } from "./day-label.ts";
 export type StatusFilter = "all" | "active" | "completed";
 /**
  * Which todos by list: every todo (`all`), the Inbox (no list), one list by id, or by due date:
- * `today` (due today, or overdue) and `upcoming` (due after today), both soonest first. Days are
- * the user's: counted in their time zone, whatever zone the server or browser runs in.
+ * `today` and `upcoming`, both soonest first. The date views are made of the API's own meanings
+ * (`GET /todos?due=…`), so a client of either sees the same todos: Today is `due=overdue` (open,
+ * due before now) and `due=today` (due on today's date); Upcoming is `due=upcoming` (due after
+ * today). Days are the user's: counted in their time zone, whatever zone the server or browser runs in.
  */
 export type ListFilter = "all" | "inbox" | "today" | "upcoming" | (string & {});
 
@@ -61,15 +63,12 @@ export function visibleTodos(todos: Todo[], view: TodoView, timeZone = "UTC", no
   const shown = todos.filter((todo) => {
     // Subtasks show inside their parent (progress and details), not as items of their own.
     if (todo.parentId !== null) return false;
-    if (!isInList(todo, view.list, today, timeZone)) return false;
+    if (!isInList(todo, view.list, today, timeZone, now)) return false;
     if (view.status === "active" && todo.completed) return false;
     if (view.status === "completed" && !todo.completed) return false;
     if (!needle) return true;
-    return (
-      todo.title.toLocaleLowerCase().includes(needle) ||
-      todo.description.toLocaleLowerCase().includes(needle) ||
-      todo.tags.some((tag) => tag.toLocaleLowerCase().includes(needle))
-    );
+    // The API's `q`: title and description; tags are a filter of their own.
+    return todo.title.toLocaleLowerCase().includes(needle) || todo.description.toLocaleLowerCase().includes(needle);
   });
   // Date views read soonest first unless another order was asked for.
   const sort = DATE_VIEWS.has(view.list) && view.sort === "position" ? "due" : view.sort;
@@ -101,13 +100,15 @@ function comparator(sort: TodoSort): (a: Todo, b: Todo) => number {
 
 /**
  * `today` is the day (`YYYY-MM-DD`) it is in `timeZone`. Today holds what is due today, done or
- * not, and what is still open from earlier days; a todo done last week is not today's business.
+ * not (the API's `due=today`), and what is overdue (`due=overdue`: still open and due before now);
+ * a todo done last week is not today's business.
  */
 export function isInList(
   todo: Pick<Todo, "listId" | "dueAt" | "completed">,
   list: ListFilter,
   today: string,
   timeZone: string,
+  now = Date.now(),
 ): boolean {
   if (list === "all") return true;
   if (list === "inbox") return todo.listId === null;
@@ -115,7 +116,7 @@ export function isInList(
     if (todo.dueAt === null) return false;
     const day = dayIn(Date.parse(todo.dueAt), timeZone);
     if (list === "upcoming") return day > today;
-    return day === today || (day < today && !todo.completed);
+    return day === today || isOverdue(todo, now);
   }
   return todo.listId === list;
 }
@@ -128,8 +129,8 @@ export function activeCountsByList(todos: Todo[], timeZone = "UTC", now = Date.n
   for (const todo of todos) {
     if (todo.completed) continue;
     add(todo.listId ?? "inbox");
-    if (isInList(todo, "today", today, timeZone)) add("today");
-    else if (isInList(todo, "upcoming", today, timeZone)) add("upcoming");
+    if (isInList(todo, "today", today, timeZone, now)) add("today");
+    else if (isInList(todo, "upcoming", today, timeZone, now)) add("upcoming");
   }
   return counts;
 }
@@ -137,8 +138,9 @@ export function activeCountsByList(todos: Todo[], timeZone = "UTC", now = Date.n
 export type DayGroup = { key: string; label: string; todos: Todo[] };
 
 /**
- * A date view as headed groups, in the order given within each: Today has "Overdue" (open todos
- * from earlier days) above "Today"; Upcoming has one group per day ("Tomorrow", "Wed 27 Nov" …).
+ * A date view as headed groups, in the order given within each: Today has "Overdue" (the API's
+ * `due=overdue`: open and due before now) above "Today" (the rest of `due=today`); Upcoming has
+ * one group per day ("Tomorrow", "Wed 27 Nov" …).
  */
 export function groupByDay(todos: Todo[], timeZone: string, now = Date.now()): DayGroup[] {
   const today = dayIn(now, timeZone);
@@ -146,7 +148,7 @@ export function groupByDay(todos: Todo[], timeZone: string, now = Date.now()): D
   for (const todo of todos) {
     if (todo.dueAt === null) continue;
     const day = dayIn(Date.parse(todo.dueAt), timeZone);
-    const key = day < today ? "overdue" : day;
+    const key = isOverdue(todo, now) ? "overdue" : day;
     let group = groups.get(key);
     if (!group) {
       group = { key, label: key === "overdue" ? "Overdue" : dayLabel(day, today), todos: [] };
