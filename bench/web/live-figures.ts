@@ -3,9 +3,9 @@
 // stream), over 100 changes, against the real API and the production web build.
 // The write's start and the arrival (a MutationObserver in the other tab) are read from the same
 // browser's clock, so the figure is end to end: BFF → API → change log → stream → BFF relay → DOM.
-// Run: npx tsx apps/web/scripts/measure-live.ts
+// Run: npm run bench:web-live
 import { chromium } from "playwright-core";
-import { buildIfNeeded, startStack } from "../test/e2e/stack.ts";
+import { buildIfNeeded, startStack } from "../../apps/web/test/e2e/stack.ts";
 
 const CHANGES = 100;
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -3,12 +3,11 @@
 // - client JavaScript of `/` (every script the browser loads, gzip -9),
 // - BFF `GET /api/todos` latency at a fixed arrival rate of 200 requests/s (p50/p99; the bench's
 //   open-loop generator, bench/load.mjs, since autocannon's rate limit sends in bursts).
-// Run: npx tsx apps/web/scripts/measure.ts
+// Run: npm run bench:web
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-// @ts-expect-error: a plain JavaScript module of the bench, without types
-import { loadAtRate } from "../../../bench/load.mjs";
-import { buildIfNeeded, startStack } from "../test/e2e/stack.ts";
+import { buildIfNeeded, startStack } from "../../apps/web/test/e2e/stack.ts";
+import { loadAtRate } from "../load.mjs";
 
 const TODOS = 100;
 
