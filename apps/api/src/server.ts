@@ -18,9 +18,9 @@ async function main() {
   const app = await buildApp({ config, logger: true });
   await app.listen({ port: config.API_PORT, host: config.HOST });
   // Under load nearly everything a request allocates dies young, yet V8 lets the old generation grow
-  // to up to 4x its live size before marking it, which doubled the resident memory of a busy server
-  // (docs/benchmarks.md). Growing it by at most 50 % keeps memory near the live size; the marking is
-  // incremental and concurrent, so throughput stayed within the noise. Set once started, because
+  // to several times its live size before marking it, which inflated the resident memory of a busy
+  // server. A smaller growth step keeps memory near the live size; the marking is incremental and
+  // concurrent, so throughput stayed within the noise (figures: decision 008). Set once started, because
   // start-up (above all the embedded database's) allocates fast and would mark over and over; V8
   // reads the flag at every GC.
   setFlagsFromString("--heap-growing-percent=50");

@@ -1,8 +1,8 @@
 // The two reads the web app makes most, answered by server.mjs itself, before Next's router.
 //
-// Next.js spends 1.7–2.8 ms of CPU on every request on a 2-core machine, even on an immediate 401,
-// and a list relayed through a route handler cost the web server 3.1–3.5 ms; at 200 req/s that
-// queueing set the BFF's p99. `GET /api/todos` and `GET /api/lists` with an access token that is
+// Next.js spends milliseconds of CPU on every request, even on an immediate 401, and a list relayed
+// through a route handler cost the web server more again; under a steady load that queueing set
+// the BFF's p99 (figures: decision 013). `GET /api/todos` and `GET /api/lists` with an access token that is
 // not due for refresh need nothing of Next: read the cookie, call the API with the token, relay the
 // answer with the BFF's headers (server/bff-headers.mjs, which the route handlers use too).
 //

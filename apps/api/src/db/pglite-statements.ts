@@ -3,8 +3,8 @@ import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/p
 
 // PGlite's query() sends every statement unnamed, in five protocol round trips into its
 // WebAssembly PostgreSQL (Parse, Describe, Bind, Describe, Execute) plus a Sync, so each query is
-// parsed, analysed and planned again: for the list page that was half of PGlite's time, and for
-// `select 1` 170 of 175 µs (docs/benchmarks.md). This keeps a named prepared statement per SQL
+// parsed, analysed and planned again, which was most of PGlite's time for a cheap query (figures:
+// decision 015). This keeps a named prepared statement per SQL
 // text, as postgres.js does on a real PostgreSQL, and runs a repeat as one Bind/Execute/Sync.
 
 /** Statements kept per database; the least recently used one is closed beyond this. */
@@ -174,7 +174,8 @@ export function withPreparedStatements(
 
 /**
  * PGlite's parseResults for one statement, without its per-call copy of the whole parser table
- * (drizzle passes parsers of its own with every query; merging them cost ~6 % of a list request).
+ * (drizzle passes parsers of its own with every query, and merging them showed in a list request's
+ * profile: decision 015).
  */
 function readResult(
   fields: Field[],

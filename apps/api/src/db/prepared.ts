@@ -8,8 +8,8 @@ interface Preparable<Q> {
 
 /**
  * Queries that drizzle builds once per database and key and keeps prepared, for the hot paths:
- * building the SQL text from the query builder on every request profiled at 10–17 % of a list or
- * create request's CPU (docs/benchmarks.md). `build` must give the same SQL for the same key, so
+ * building the SQL text from the query builder on every request was a large share of a list or
+ * create request's CPU (figures: decision 015). `build` must give the same SQL for the same key, so
  * it binds every value to a placeholder, filled by `execute(values)`. In a transaction, or beyond
  * `maxKeys` keys (a key per shape of request must not grow without bound), the query is built for
  * the call, with the same SQL.

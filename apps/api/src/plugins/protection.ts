@@ -10,8 +10,9 @@ const OVERLOAD_RETRY_AFTER = 5;
 
 /**
  * helmet's security headers, worked out once. @fastify/helmet calls `helmet(options)` again for
- * every response, rebuilding its middleware and re-parsing the CSP each time, which cost about 3 %
- * of a cheap request's CPU; the headers never depend on the request, so one run gives them all.
+ * every response, rebuilding its middleware and re-parsing the CSP each time, a measurable share of
+ * a cheap request's CPU (figures: docs/benchmarks.md); the headers never depend on the request, so one run gives
+ * them all.
  */
 function securityHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};

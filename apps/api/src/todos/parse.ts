@@ -111,8 +111,8 @@ export interface ParseOptions {
   now: Date;
 }
 
-// chrono-node's locale tables are about 9 MB of an idle server's memory, and most servers never read
-// a quick-add line, so they are loaded on the first one.
+// chrono-node's locale tables are a large part of an idle server's memory (decision 008), and most
+// servers never read a quick-add line, so they are loaded on the first one.
 let chronoModule: Promise<typeof import("chrono-node")> | undefined;
 
 export async function parseQuickAdd(input: string, { timeZone, now }: ParseOptions): Promise<ParsedTodo> {
