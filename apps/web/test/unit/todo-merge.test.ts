@@ -1,28 +1,8 @@
 import type { Todo } from "@taskvault/contract/todos";
 import { describe, expect, test } from "vitest";
 import { applyChanges, applyIncoming, mergeReloaded, pick, settleCreated } from "@/features/todos/todo-merge.ts";
+import { todo } from "../support/todo.ts";
 
-const todo = (id: string, fields: Partial<Todo> = {}): Todo => ({
-  id,
-  title: id,
-  description: "",
-  completed: false,
-  completedAt: null,
-  dueAt: null,
-  priority: "none",
-  tags: [],
-  position: 1,
-  createdAt: "2026-12-01T00:00:00.000Z",
-  updatedAt: "2026-12-01T00:00:00.000Z",
-  version: 1,
-  listId: null,
-  parentId: null,
-  recurrence: null,
-  recurFrom: "due",
-  remindAt: null,
-  timezone: "UTC",
-  ...fields,
-});
 const ids = (todos: Todo[]) => todos.map((item) => `${item.id}@${item.version}`);
 
 describe("the list reloaded after a gap", () => {

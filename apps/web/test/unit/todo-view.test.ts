@@ -12,30 +12,7 @@ import {
   viewHref,
   visibleTodos,
 } from "@/features/todos/todo-view.ts";
-
-function todo(id: string, overrides: Partial<Todo> = {}): Todo {
-  return {
-    id,
-    title: id,
-    description: "",
-    completed: false,
-    completedAt: null,
-    dueAt: null,
-    priority: "none",
-    tags: [],
-    position: 0,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    version: 1,
-    listId: null,
-    parentId: null,
-    recurrence: null,
-    recurFrom: "due",
-    remindAt: null,
-    timezone: "UTC",
-    ...overrides,
-  };
-}
+import { todo } from "../support/todo.ts";
 
 const list = [
   todo("milk", { position: 1, tags: ["shop"] }),
