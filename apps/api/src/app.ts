@@ -11,7 +11,7 @@ import { authRoutes } from "./auth/routes.ts";
 import { deriveSecrets, resolveKeySecret } from "./auth/secrets.ts";
 import { createKeyStore } from "./auth/signing-keys.ts";
 import { startChangeCompaction } from "./changes/changes.ts";
-import { startChangeHub } from "./changes/hub.ts";
+import { pollIntervalFor, publishWritesOnResponse, startChangeHub } from "./changes/hub.ts";
 import { changeRoutes } from "./changes/routes.ts";
 import type { Config } from "./config.ts";
 import { type Database, type DatabaseHandle, openDatabase } from "./db/client.ts";
@@ -147,7 +147,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onClose", async () => eventPurge.close());
   // Live updates: streams end before the server closes (else close would wait for them forever).
   const changeHub = await startChangeHub({
-    database,
+    db: database.db,
+    redis: app.redis,
+    channel: `${config.REDIS_KEY_PREFIX}changes`,
+    pollMs: pollIntervalFor(database.kind, app.redis),
     revocations,
     perUser: config.STREAMS_PER_USER,
     perInstance: config.STREAMS_PER_INSTANCE,
@@ -155,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate("changeHub", changeHub);
   app.addHook("preClose", () => changeHub.close());
+  publishWritesOnResponse(app, changeHub);
   const compaction = startChangeCompaction(database.db, config.CHANGES_RETENTION_DAYS, app.log);
   app.addHook("onClose", async () => compaction.close());
   await app.register(rateLimitPlugin, { config });

@@ -7,6 +7,7 @@ import {
   changes,
   idempotencyKeys,
   lists,
+  pendingChanges,
   refreshTokens,
   sessions,
   todos,
@@ -136,9 +137,11 @@ export async function deleteAccount(ctx: AuthContext, caller: Caller, input: Del
     // server log by the route, the one place that outlives the account.
     await tx.delete(authEvents).where(eq(authEvents.userId, user.id));
     // The change log too; after the user row is gone, so a writer that committed before could not
-    // leave entries behind, and the change triggers record nothing more for a vanished user.
-    await tx.delete(changes).where(eq(changes.userId, user.id));
+    // leave entries behind, and the change triggers record nothing more for a vanished user. The
+    // counter first: a sequencer holding it finishes before the inbox and log go (same lock order).
     await tx.delete(changeSeqs).where(eq(changeSeqs.userId, user.id));
+    await tx.delete(pendingChanges).where(eq(pendingChanges.userId, user.id));
+    await tx.delete(changes).where(eq(changes.userId, user.id));
     return recorded;
   });
   ctx.revocations.publish(revoked);

@@ -4,7 +4,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import type { FastifyBaseLogger } from "fastify";
 import type { Database, Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
-import { changeSeqs, changes, lists, todos } from "../db/schema.ts";
+import { changeSeqs, changes, lists, pendingChanges, todos } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { toList } from "../lists/lists.ts";
 import { toTodo } from "../todos/todo-json.ts";
@@ -59,6 +59,16 @@ export interface LogPosition {
   compactedThrough: number;
 }
 
+/**
+ * Gives the user's committed, not yet sequenced changes their seqs (taskvault_sequence_changes,
+ * drizzle/0005_changes_after_commit.sql): what every reader does before it reads the log, in a
+ * statement of its own (never inside a repeatable-read snapshot). Without waiting changes it
+ * only looks; otherwise it waits only for another sequencer of the same user.
+ */
+export async function sequenceChanges(db: Executor, userId: string): Promise<void> {
+  await db.execute(sql`select taskvault_sequence_changes(${userId}::uuid)`);
+}
+
 export async function readPosition(db: Executor, userId: string): Promise<LogPosition> {
   const [row] = await db
     .select({ seq: changeSeqs.seq, compactedThrough: changeSeqs.compactedThrough })
@@ -96,7 +106,8 @@ export async function readEntries(db: Executor, userId: string, since: number, l
  * GET /api/v1/changes. Position and entries come from one snapshot (a repeatable-read
  * transaction), so a concurrent commit or compaction can never make them disagree.
  */
-export function listChanges(db: Database, userId: string, since: number, limit: number): Promise<ChangePage> {
+export async function listChanges(db: Database, userId: string, since: number, limit: number): Promise<ChangePage> {
+  await sequenceChanges(db, userId);
   return db.transaction(
     async (tx) => {
       const position = await readPosition(tx, userId);
@@ -116,6 +127,12 @@ export function listChanges(db: Database, userId: string, since: number, limit: 
  */
 export async function compactChanges(db: Database, retentionDays: number): Promise<number> {
   const cutoff = new Date(Date.now() - retentionDays * DAY_MS);
+  // Inboxes nobody has read lately are sequenced first, so that they never outgrow an hour of
+  // writes and their entries age out like any other.
+  const waiting = rowsOf<{ user_id: string }>(
+    await db.execute(sql`select distinct ${pendingChanges.userId} as user_id from ${pendingChanges}`),
+  );
+  for (const { user_id: userId } of waiting) await sequenceChanges(db, userId);
   const cuts = rowsOf<{ user_id: string; through: string | number }>(
     await db.execute(sql`
       select ${changes.userId} as user_id, max(${changes.seq}) as through from ${changes}

@@ -2,7 +2,7 @@ import type { Change } from "@taskvault/contract/changes";
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import type { RevocationList } from "../auth/revocation.ts";
 import type { Database } from "../db/client.ts";
-import { isBehindLog, logGone, readEntries, readPosition } from "./changes.ts";
+import { isBehindLog, logGone, readEntries, readPosition, sequenceChanges } from "./changes.ts";
 import type { ChangeHub, StreamTarget } from "./hub.ts";
 
 /** Entries read from the log per query; a longer backlog is read batch by batch. */
@@ -42,6 +42,7 @@ export async function openEventStream(
 ): Promise<void> {
   const { db, hub, revocations, log } = settings;
   const { userId, sessionId, tokenExpiresAt } = request.caller;
+  await sequenceChanges(db, userId);
   const position = await readPosition(db, userId);
   if (resumeFrom !== undefined && isBehindLog(resumeFrom, position)) throw logGone();
   let lastSeq = resumeFrom ?? position.seq;
@@ -107,6 +108,7 @@ export async function openEventStream(
       if (!flush()) return;
       do {
         dirty = false;
+        await sequenceChanges(db, userId);
         const entries = await readEntries(db, userId, lastSeq, BATCH);
         if (closed) return;
         // Seqs have no holes: a jump means retention removed what this stream still needed. Ending

@@ -16,12 +16,6 @@ export type Executor = Database | Transaction;
 export interface DatabaseHandle {
   db: Database;
   kind: "postgres" | "pglite";
-  /**
-   * LISTEN on a channel: `onNotify` gets each payload; `onConnect` runs once the listener is in place
-   * and again after each reconnect (postgres.js reconnects by itself), when notifications may have
-   * been missed. Resolves with a function that stops listening.
-   */
-  listen(channel: string, onNotify: (payload: string) => void, onConnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -69,10 +63,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       kind: "postgres",
-      async listen(channel, onNotify, onConnect) {
-        const { unlisten } = await client.listen(channel, onNotify, onConnect);
-        return unlisten;
-      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -95,11 +85,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       kind: "pglite",
-      async listen(channel, onNotify, onConnect) {
-        const unlisten = await client.listen(channel, onNotify);
-        onConnect?.();
-        return unlisten;
-      },
       async close() {
         await client.close();
         releaseLock();

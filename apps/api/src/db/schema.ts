@@ -229,7 +229,8 @@ export const authEvents = pgTable(
 /**
  * Each user's change-log position: `seq` is the last sequence number handed out, `compacted_through`
  * the highest one deleted by retention (a client behind it must do a full sync). Written only by
- * the change triggers (drizzle/0004_change_triggers.sql) and the compaction job.
+ * the sequencer (taskvault_sequence_changes, drizzle/0005_changes_after_commit.sql) and the
+ * compaction job.
  */
 export const changeSeqs = pgTable("change_seqs", {
   userId: uuid("user_id").primaryKey(),
@@ -239,7 +240,8 @@ export const changeSeqs = pgTable("change_seqs", {
 
 /**
  * The per-user change log behind GET /api/v1/changes and /events: one entry per written row of
- * todos and lists, appended by triggers in the writer's transaction (docs/decisions/007).
+ * todos and lists, recorded by triggers in the writer's transaction (docs/decisions/007) and
+ * given its seq by the sequencer before anyone reads it (docs/decisions/018).
  * `data` is the row as jsonb (column names), null for a deletion (tombstone).
  */
 export const changes = pgTable(
@@ -254,4 +256,21 @@ export const changes = pgTable(
     createdAt: instant("created_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.seq] }), index("changes_created_idx").on(table.createdAt)],
+);
+
+/**
+ * Each user's inbox of changes not yet sequenced: appended by the change triggers in the writer's
+ * transaction, moved into `changes` by taskvault_sequence_changes (docs/decisions/018).
+ */
+export const pendingChanges = pgTable(
+  "pending_changes",
+  {
+    userId: uuid("user_id").notNull(),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
+    type: text("type").notNull(),
+    entityId: uuid("entity_id").notNull(),
+    data: jsonb("data"),
+    createdAt: instant("created_at").notNull().default(sql`now()`),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.id] })],
 );

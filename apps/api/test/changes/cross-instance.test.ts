@@ -6,8 +6,9 @@ import { as, buildTestApp, createTestDatabase, signUp, type TestApp, type TestDa
 import { listen, openStream } from "./sse.ts";
 
 // Two API instances on one PostgreSQL database: a change written through one reaches a stream held
-// on the other within a second (LISTEN/NOTIFY; Redis carries the revocations), and revoking the
-// session through one ends its stream on the other. Runs in the postgres project only.
+// on the other within a second (Redis pub/sub after the commit; without Redis, the hub's poll of
+// the log), and revoking the session through one ends its stream on the other. Runs in the
+// postgres project only.
 
 const redisUrl = process.env.TEST_REDIS_URL;
 const skipReason = !process.env.TEST_DATABASE_URL

@@ -83,6 +83,24 @@ describe("GET /api/v1/events", () => {
     fromOne.close();
   });
 
+  it("delivers a change no request announced (written straight to the database) through the catch-up poll", async () => {
+    const session = await signUp(t.app);
+    const todo = await createTodo(session, "Water the plants");
+    const stream = await openStream(base, session.accessToken);
+    // No response publishes this one: only the hub's look at the log can find it.
+    await t.database.handle.db.execute(
+      sql`update todos set title = 'Water the cactus', version = version + 1 where user_id = ${session.user.id} and id = ${todo.id}`,
+    );
+    const [event] = await stream.waitForEvents(1, 15_000);
+    expect(changeOf(event!)).toMatchObject({
+      seq: 2,
+      type: "todo.upserted",
+      id: todo.id,
+      data: { title: "Water the cactus" },
+    });
+    stream.close();
+  });
+
   it("resumes after a dropped connection with Last-Event-ID: nothing missed, nothing repeated", async () => {
     const session = await signUp(t.app);
     const first = await openStream(base, session.accessToken);
