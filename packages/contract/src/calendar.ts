@@ -43,12 +43,28 @@ export interface WallTime {
   second: number;
 }
 
-/** Date.UTC for every year: Date.UTC reads years 0–99 as 1900–1999. */
-function utc({ year, month, day, hour, minute, second }: WallTime): number {
+/**
+ * A wall reading written as if it were UTC — RFC 5545's "floating" time, which day arithmetic and
+ * rule evaluation work on. Not Date.UTC, which reads years 0–99 as 1900–1999.
+ */
+export function floatingInstant({ year, month, day, hour, minute, second }: WallTime): number {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, 0);
   return date.getTime();
+}
+
+/** The wall reading a floating instant (see `floatingInstant`) stands for. */
+export function wallOfFloating(floating: number): WallTime {
+  const date = new Date(floating);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
 }
 
 /** The date and time a clock on the wall shows in the zone at that instant (seconds precision). */
@@ -69,11 +85,11 @@ export function wallClock(timeZone: string, instant: number): WallTime {
 
 /** The wall reading at `instant` as if it were UTC, with the instant's milliseconds. */
 function wallReading(instant: number, timeZone: string): number {
-  return utc(wallClock(timeZone, instant)) + (((instant % 1000) + 1000) % 1000);
+  return floatingInstant(wallClock(timeZone, instant)) + (((instant % 1000) + 1000) % 1000);
 }
 
 /** How far the zone's clock is ahead of UTC at `instant`, in milliseconds. */
-const offsetAt = (instant: number, timeZone: string) => wallReading(instant, timeZone) - instant;
+export const offsetAt = (instant: number, timeZone: string) => wallReading(instant, timeZone) - instant;
 
 /** The instant the zone's clock shows `reading` (a wall reading written as UTC); see the module comment. */
 function instantOfReading(reading: number, timeZone: string): number {
@@ -86,7 +102,7 @@ function instantOfReading(reading: number, timeZone: string): number {
 
 /** The instant a wall-clock time happens in the zone. */
 export function zonedInstant(timeZone: string, wall: WallTime, milliseconds = 0): Date {
-  return new Date(instantOfReading(utc(wall) + milliseconds, timeZone));
+  return new Date(instantOfReading(floatingInstant(wall) + milliseconds, timeZone));
 }
 
 /** The calendar day (`YYYY-MM-DD`) in `timeZone` at `instant`. */

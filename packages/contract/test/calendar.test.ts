@@ -1,5 +1,16 @@
 import { describe, expect, it, test } from "vitest";
-import { addDays, dayIn, instantAt, startOfDay, untilNextDay, wallClock, zonedInstant } from "../src/calendar.ts";
+import {
+  addDays,
+  dayIn,
+  floatingInstant,
+  instantAt,
+  offsetAt,
+  startOfDay,
+  untilNextDay,
+  wallClock,
+  wallOfFloating,
+  zonedInstant,
+} from "../src/calendar.ts";
 
 const at = (iso: string) => new Date(iso);
 
@@ -105,5 +116,19 @@ describe("wall clocks", () => {
   it("keeps the milliseconds of a zoned instant", () => {
     const wall = { year: 2026, month: 3, day: 8, hour: 9, minute: 0, second: 0 };
     expect(zonedInstant("America/New_York", wall, 250).toISOString()).toBe("2026-03-08T13:00:00.250Z");
+  });
+
+  it("knows how far a zone is ahead of UTC, half hours and summer time included", () => {
+    expect(offsetAt(Date.parse("2026-05-10T12:00:00Z"), "Asia/Kolkata")).toBe(330 * 60_000);
+    expect(offsetAt(Date.parse("2026-01-10T12:00:00Z"), "Europe/Berlin")).toBe(60 * 60_000);
+    expect(offsetAt(Date.parse("2026-07-10T12:00:00.250Z"), "America/New_York")).toBe(-240 * 60_000);
+  });
+
+  it("writes a wall reading as floating time and reads it back, years before 100 included", () => {
+    const wall = { year: 2028, month: 2, day: 29, hour: 23, minute: 59, second: 30 };
+    expect(new Date(floatingInstant(wall)).toISOString()).toBe("2028-02-29T23:59:30.000Z");
+    expect(wallOfFloating(floatingInstant(wall))).toEqual(wall);
+    const early = { year: 50, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
+    expect(wallOfFloating(floatingInstant(early))).toEqual(early);
   });
 });

@@ -1,4 +1,4 @@
-import { type WallTime, wallClock, zonedInstant } from "@taskvault/contract/calendar";
+import { offsetAt, type WallTime, wallClock, zonedInstant } from "@taskvault/contract/calendar";
 import { monthlyOnDay, monthlyOnLastDay } from "@taskvault/contract/recurrence";
 import type { ParsedTodo, Priority } from "@taskvault/contract/todos";
 import { eq } from "drizzle-orm";
@@ -97,12 +97,6 @@ const DATE_LEAD = /\s+(?:due\s+(?:on|by|at)?|on|at|by|from|starting)\s*$/i;
 const PART_OF_DAY = /\b(?:morning|afternoon|evening|tonight|night)\b/i;
 const MONTH_ONLY = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$/i;
 
-function offsetMinutes(timeZone: string, now: Date): number {
-  const wall = wallClock(timeZone, now.getTime());
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return Math.round((asUtc - Math.floor(now.getTime() / 1000) * 1000) / 60_000);
-}
-
 const normalize = (text: string) => text.replace(/\s+/g, " ").trim();
 const cut = (text: string, from: number, length: number) => `${text.slice(0, from)} ${text.slice(from + length)}`;
 
@@ -150,7 +144,7 @@ export async function parseQuickAdd(input: string, { timeZone, now }: ParseOptio
     break;
   }
 
-  const reference = { instant: now, timezone: offsetMinutes(timeZone, now) };
+  const reference = { instant: now, timezone: Math.round(offsetAt(now.getTime(), timeZone) / 60_000) };
   const result = chrono
     .parse(text, reference, { forwardDate: true })
     .find((candidate) => !MONTH_ONLY.test(candidate.text.trim()));

@@ -1,4 +1,4 @@
-import { type WallTime, wallClock, zonedInstant } from "@taskvault/contract/calendar";
+import { floatingInstant, type WallTime, wallClock, wallOfFloating, zonedInstant } from "@taskvault/contract/calendar";
 import type { RecurFrom } from "@taskvault/contract/todos";
 import type { Options } from "rrule";
 import rrule from "rrule";
@@ -85,17 +85,8 @@ export function checkRecurrence(rule: string): void {
   }
 }
 
-const floating = (wall: WallTime) =>
-  new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
-
-const wallOf = (date: Date): WallTime => ({
-  year: date.getUTCFullYear(),
-  month: date.getUTCMonth() + 1,
-  day: date.getUTCDate(),
-  hour: date.getUTCHours(),
-  minute: date.getUTCMinutes(),
-  second: date.getUTCSeconds(),
-});
+const floating = (wall: WallTime) => new Date(floatingInstant(wall));
+const wallOf = (date: Date): WallTime => wallOfFloating(date.getTime());
 
 export interface RecurringTodo {
   recurrence: string;
