@@ -88,6 +88,26 @@ export function checkRecurrence(rule: string): void {
 const floating = (wall: WallTime) => new Date(floatingInstant(wall));
 const wallOf = (date: Date): WallTime => wallOfFloating(date.getTime());
 
+/**
+ * The rule's options for evaluation on floating wall time, and the instant a UTC UNTIL stands for.
+ * RFC 5545 §3.3.10: with a zoned start, UNTIL is a UTC instant that bounds the occurrences as they
+ * happen, so it cannot be compared with wall readings (in Berlin, 09:30 local is 08:30Z and falls
+ * before UNTIL=…T090000Z). It is taken out and checked against each occurrence's instant instead.
+ * An UNTIL without Z is a wall reading in the todo's zone and bounds the floating series as it is.
+ */
+function evaluated(rule: string): { options: Partial<Options>; utcUntil: Date | null } {
+  const { count: _, ...options } = RRule.parseString(rule);
+  if (!/(?:^|;)UNTIL=\d{8}T\d{6}Z(?:;|$)/.test(rule)) return { options, utcUntil: null };
+  const { until, ...withoutUntil } = options;
+  return { options: withoutUntil, utcUntil: until ?? null };
+}
+
+/** The instant a floating occurrence happens in the zone, or null when it is past a UTC UNTIL. */
+function occurrenceInstant(occurrence: Date, timeZone: string, utcUntil: Date | null, milliseconds = 0) {
+  const instant = zonedInstant(timeZone, wallOf(occurrence), milliseconds);
+  return utcUntil && instant.getTime() > utcUntil.getTime() ? null : instant;
+}
+
 export interface RecurringTodo {
   recurrence: string;
   recurFrom: RecurFrom;
@@ -118,19 +138,20 @@ export function nextInstance(todo: RecurringTodo, completedAt: Date): NextInstan
     fromCompletion && due
       ? { ...completed, hour: due.hour, minute: due.minute, second: due.second }
       : (due ?? completed);
-  const { count, ...evaluated } = options;
+  const { options: rule, utcUntil } = evaluated(todo.recurrence);
   const dtstart = floating(start);
-  const next = new RRule({ ...evaluated, dtstart }).after(dtstart, false);
+  const next = new RRule({ ...rule, dtstart }).after(dtstart, false);
   if (!next) return null;
   const milliseconds = (todo.dueAt ?? completedAt).getUTCMilliseconds();
-  const dueAt = zonedInstant(todo.timezone, wallOf(next), milliseconds);
+  const dueAt = occurrenceInstant(next, todo.timezone, utcUntil, milliseconds);
+  if (!dueAt) return null;
   const shift = todo.dueAt ? dueAt.getTime() - todo.dueAt.getTime() : null;
   return {
     dueAt,
     remindAt: todo.remindAt && shift !== null ? new Date(todo.remindAt.getTime() + shift) : null,
     // The user's rule is kept as written; only COUNT counts down, since each instance starts the
     // series again from its own due date.
-    recurrence: count ? withCount(todo.recurrence, count - 1) : todo.recurrence,
+    recurrence: options.count ? withCount(todo.recurrence, options.count - 1) : todo.recurrence,
   };
 }
 
@@ -142,12 +163,12 @@ const withCount = (rule: string, count: number) => rule.replace(/(^|;)COUNT=\d+/
  * zone): the due date a quick-add line like "every month on the 1st" gets.
  */
 export function firstOccurrence(rule: string, timeZone: string, start: WallTime, notBefore: Date): Date | null {
-  const { count: _, ...options } = RRule.parseString(rule);
+  const { options, utcUntil } = evaluated(rule);
   const dtstart = floating(start);
   const earliest = floating(wallClock(timeZone, notBefore.getTime()));
   const first = new RRule({ ...options, dtstart }).after(
     new Date(Math.max(earliest.getTime(), dtstart.getTime())),
     true,
   );
-  return first ? zonedInstant(timeZone, wallOf(first)) : null;
+  return first ? occurrenceInstant(first, timeZone, utcUntil) : null;
 }

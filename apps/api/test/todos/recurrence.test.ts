@@ -130,6 +130,37 @@ describe("next instance of a recurring todo", () => {
     expect(follow(series("FREQ=DAILY;UNTIL=20261103T235959Z", "2026-11-01T09:00:00Z"), 5)).toHaveLength(2);
   });
 
+  // RFC 5545 §3.3.10: a UTC UNTIL bounds the instants occurrences happen at, not their wall readings.
+  it("bounds a series by a UTC UNTIL at the instants it happens, east and west of Greenwich", () => {
+    // 09:30 in Berlin is 08:30Z, before 09:00Z on 5 January: that day is still in the series.
+    const berlin = series("FREQ=DAILY;UNTIL=20270105T090000Z", "2027-01-03T08:30:00Z", { timezone: "Europe/Berlin" });
+    expect(follow(berlin, 5)).toEqual(["2027-01-04T08:30:00.000Z", "2027-01-05T08:30:00.000Z"]);
+    // 09:00 in New York is 14:00Z, after 12:00Z on 5 January: that day is not.
+    const newYork = series("FREQ=DAILY;UNTIL=20270105T120000Z", "2027-01-03T14:00:00Z", {
+      timezone: "America/New_York",
+    });
+    expect(follow(newYork, 5)).toEqual(["2027-01-04T14:00:00.000Z"]);
+    expect(nextInstance(berlin, berlin.dueAt!)!.recurrence).toBe("FREQ=DAILY;UNTIL=20270105T090000Z");
+  });
+
+  it("reads an UNTIL without Z as a wall time in the todo's zone", () => {
+    const berlin = series("FREQ=DAILY;UNTIL=20270105T093000", "2027-01-03T08:30:00Z", { timezone: "Europe/Berlin" });
+    expect(follow(berlin, 5)).toEqual(["2027-01-04T08:30:00.000Z", "2027-01-05T08:30:00.000Z"]);
+  });
+
+  it("honours COUNT and UNTIL on the month-end rule, across a DST change (New York)", () => {
+    const rule = "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1";
+    // 18:00 in New York: EST in February, EDT from 8 March.
+    const counted = series(`${rule};COUNT=3`, "2027-01-31T23:00:00Z", { timezone: "America/New_York" });
+    expect(follow(counted, 5)).toEqual(["2027-02-28T23:00:00.000Z", "2027-03-31T22:00:00.000Z"]);
+    const until = series(`${rule};UNTIL=20270430T220000Z`, "2027-01-31T23:00:00Z", { timezone: "America/New_York" });
+    expect(follow(until, 5)).toEqual([
+      "2027-02-28T23:00:00.000Z",
+      "2027-03-31T22:00:00.000Z",
+      "2027-04-30T22:00:00.000Z",
+    ]);
+  });
+
   it("refuses rules it cannot honour", () => {
     for (const rule of [
       "FREQ=DAILY;FOO=1",
@@ -199,6 +230,35 @@ describe("completing a recurring todo through the API", () => {
     });
     expect(body.next.id).not.toBe(todo.id);
     expect((await all()).map((item) => item.id).sort()).toEqual([todo.id, body.next.id].sort());
+  });
+
+  it("gives a quick-add 'every month on the 31st' the month-end rule, and its instances month ends", async () => {
+    const { api } = await recurring();
+    const parsed = await api({
+      method: "POST",
+      url: "/api/v1/todos/parse",
+      payload: { text: "Pay rent every month on the 31st", tz: "Europe/Berlin", now: "2027-04-10T10:00:00Z" },
+    });
+    expect(parsed.statusCode).toBe(200);
+    const { title, dueAt, recurrence } = parsed.json();
+    expect(recurrence).toBe("FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1");
+    expect(dueAt).toBe("2027-04-30T21:59:00.000Z"); // 23:59 on 30 April in Berlin
+    const created = await api({
+      method: "POST",
+      url: "/api/v1/todos",
+      payload: { title, dueAt, recurrence, timezone: "Europe/Berlin" },
+    });
+    let todo = created.json() as Todo;
+    const dues: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const next = (
+        await api({ method: "PATCH", url: `/api/v1/todos/${todo.id}`, payload: { completed: true } })
+      ).json().next as Todo;
+      expect(next.recurrence).toBe(recurrence);
+      dues.push(next.dueAt!);
+      todo = next;
+    }
+    expect(dues).toEqual(["2027-05-31T21:59:00.000Z", "2027-06-30T21:59:00.000Z", "2027-07-31T21:59:00.000Z"]);
   });
 
   it("creates the next instance when one PATCH both completes a todo and makes it repeat", async () => {
