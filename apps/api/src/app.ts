@@ -4,6 +4,8 @@ import { createAccessTokens } from "./auth/access-tokens.ts";
 import type { AuthContext } from "./auth/context.ts";
 import { startAuthEventPurge } from "./auth/events.ts";
 import { meRoutes } from "./auth/me-routes.ts";
+import { mfaRoutes } from "./auth/mfa-routes.ts";
+import { relyingParty } from "./auth/passkeys.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createRevocationList } from "./auth/revocation.ts";
 import { startRevocationBroadcast } from "./auth/revocation-broadcast.ts";
@@ -107,6 +109,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
     revocations,
     refreshDerivationKey: secrets.refreshDerivationKey,
+    keyEncryptionKey: secrets.keyEncryptionKey,
+    recoveryCodeKey: secrets.recoveryCodeKey,
+    relyingParty: relyingParty(config),
     config,
   };
 
@@ -172,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(opsRoutes);
     await api.register(authRoutes, { prefix: "/api/v1/auth" });
     await api.register(meRoutes, { prefix: "/api/v1/me" });
+    await api.register(mfaRoutes, { prefix: "/api/v1/me" });
     await api.register(todoRoutes, { prefix: "/api/v1/todos" });
     await api.register(listRoutes, { prefix: "/api/v1/lists" });
     await api.register(transferRoutes, { prefix: "/api/v1" });

@@ -41,6 +41,13 @@ const EnvSchema = z
       .string()
       .refine((value) => Buffer.from(value, "base64").length >= 32, "must be at least 32 random bytes, base64-encoded")
       .optional(),
+    /** The web app's port: only for PUBLIC_URL's default. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /**
+     * The address people open the web app at. Its host is the passkey relying party id and it is
+     * the origin passkey ceremonies must come from (WebAuthn L3 §7.1 steps 9 and 13).
+     */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     AUTH_ISSUER: z.string().min(1).default("taskvault"),
     AUTH_AUDIENCE: z.string().min(1).default("taskvault-api"),
     /** Simultaneous Argon2 computations; the rest wait in a bounded queue. */
@@ -69,7 +76,8 @@ const EnvSchema = z
           "is required with NODE_ENV=production (generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\")",
       });
     }
-  });
+  })
+  .transform((env) => ({ ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "") }));
 
 export type Config = z.infer<typeof EnvSchema>;
 

@@ -8,6 +8,8 @@ const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   invalid_token: { status: 401, title: "Invalid token" },
   invalid_credentials: { status: 401, title: "Invalid email or password" },
   invalid_refresh_token: { status: 401, title: "Invalid refresh token" },
+  invalid_code: { status: 401, title: "Invalid code" },
+  invalid_mfa_token: { status: 401, title: "Invalid or expired sign-in step" },
   forbidden: { status: 403, title: "Forbidden" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "Method not allowed" },

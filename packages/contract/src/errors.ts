@@ -9,6 +9,8 @@ export const ErrorCode = z.enum([
   "invalid_token",
   "invalid_credentials",
   "invalid_refresh_token",
+  "invalid_code",
+  "invalid_mfa_token",
   "forbidden",
   "not_found",
   "method_not_allowed",

@@ -12,6 +12,15 @@ export const AuthEventType = z.enum([
   "signed_out_everywhere",
   "password_changed",
   "session_revoked",
+  "totp_enrolment_started",
+  "totp_enabled",
+  "totp_disabled",
+  "recovery_codes_generated",
+  "recovery_code_used",
+  "passkey_added",
+  "passkey_renamed",
+  "passkey_removed",
+  "second_factor_failed",
 ]);
 export type AuthEventType = z.infer<typeof AuthEventType>;
 

@@ -17,7 +17,7 @@ import { AppError, validationError } from "../errors.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
 import { revokeSessionsIn, startSession } from "./sessions.ts";
-import { toUser } from "./users.ts";
+import { findUser, toUser } from "./users.ts";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -43,7 +43,8 @@ export async function signUp(ctx: AuthContext, input: SignUp, client: ClientInfo
           updatedAt: now,
         })
         .returning();
-      return startSession(ctx, tx, user!, client, "signed_up");
+      // A new account has no second factor yet: nothing for completeSignIn (auth/sign-in.ts) to ask.
+      return startSession(ctx, tx, user!, client, "signed_up", false);
     });
   } catch (error) {
     // Two sign-ups for one address at once: the unique index decides, the loser gets a 409.
@@ -59,12 +60,6 @@ function isUniqueViolation(error: unknown): boolean {
     if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
   }
   return false;
-}
-
-async function findUser(ctx: AuthContext, userId: string) {
-  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
-  if (!user) throw new AppError("invalid_token", "The account no longer exists");
-  return user;
 }
 
 /** Wrong passwords on account changes are 401 invalid_credentials, like sign-in. */

@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import type { AccessTokens } from "./access-tokens.ts";
+import type { RelyingParty } from "./passkeys.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { RevocationList } from "./revocation.ts";
 import type { KeyStore } from "./signing-keys.ts";
@@ -13,6 +14,11 @@ export interface AuthContext {
   accessTokens: AccessTokens;
   revocations: RevocationList;
   refreshDerivationKey: Buffer;
+  /** Encrypts TOTP secrets at rest, as it does the signing keys. */
+  keyEncryptionKey: Buffer;
+  recoveryCodeKey: Buffer;
+  /** The passkey relying party: PUBLIC_URL's host and origin. */
+  relyingParty: RelyingParty;
   config: Pick<Config, "AUTH_ACCESS_TTL" | "AUTH_REFRESH_TTL" | "AUTH_SESSION_MAX_AGE" | "AUTH_REFRESH_REUSE_GRACE">;
 }
 

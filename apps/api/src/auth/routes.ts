@@ -1,9 +1,12 @@
 // /api/v1/auth/* – sign-up, sign-in, refresh, sign-out and the session list
 import { Refresh, Session, SessionList, SessionParams, SignIn, SignUp } from "@taskvault/contract/auth";
+import { MfaRequired, PasskeySignIn, PasskeySignInOptions, SignInMfa } from "@taskvault/contract/mfa";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { clientInfo } from "../http/client-info.ts";
 import { signUp } from "./accounts.ts";
-import { listSessions, refreshSession, revokeOwnSession, signIn, signOut, signOutEverywhere } from "./sessions.ts";
+import { createAuthenticationOptions } from "./passkeys.ts";
+import { listSessions, refreshSession, revokeOwnSession, signOut, signOutEverywhere } from "./sessions.ts";
+import { signInWithPasskey, signInWithPassword, signInWithSecondFactor } from "./sign-in.ts";
 
 const tags = ["auth"];
 
@@ -31,11 +34,59 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: "signIn",
         tags,
         summary: "Sign in with email and password",
+        description:
+          "An account with a second factor gets `{mfaRequired: true, mfaToken, methods}` and no token: " +
+          "finish with POST /auth/signin/mfa within 5 minutes, from the same client.",
         body: SignIn,
+        response: { 200: Session.or(MfaRequired) },
+      },
+    },
+    async (request) => signInWithPassword(app.auth, request.body, clientInfo(request)),
+  );
+
+  app.post(
+    "/signin/mfa",
+    {
+      config: { auth: "public", throttle: "signIn" },
+      schema: {
+        tags,
+        summary: "The second step of a sign-in: a TOTP code, a recovery code or a passkey",
+        description:
+          "`{mfaToken, code}`, `{mfaToken, recoveryCode}`, or `{mfaToken, challengeId, response}` with an " +
+          "assertion made on a challenge from POST /auth/passkey/options. A wrong or replayed code is 401 " +
+          "`invalid_code`; the mfaToken dies after 5 attempts or 5 minutes (401 `invalid_mfa_token`).",
+        body: SignInMfa,
         response: { 200: Session },
       },
     },
-    async (request) => signIn(app.auth, request.body, clientInfo(request)),
+    async (request) => signInWithSecondFactor(app.auth, request.body, clientInfo(request)),
+  );
+
+  app.post(
+    "/passkey/options",
+    {
+      config: { auth: "public", throttle: "challenge" },
+      schema: {
+        tags,
+        summary: "A challenge for signing in with a passkey (single use, 5 minutes)",
+        response: { 200: PasskeySignInOptions },
+      },
+    },
+    async () => createAuthenticationOptions(app.auth.db, app.auth.relyingParty),
+  );
+
+  app.post(
+    "/passkey",
+    {
+      config: { auth: "public", throttle: "signIn" },
+      schema: {
+        tags,
+        summary: "Sign in with a passkey alone: no password and no further factor",
+        body: PasskeySignIn,
+        response: { 200: Session },
+      },
+    },
+    async (request) => signInWithPasskey(app.auth, request.body, clientInfo(request)),
   );
 
   app.post(

@@ -25,10 +25,12 @@ export function resolveKeySecret(options: {
 }
 
 export interface DerivedSecrets {
-  /** Encrypts the token-signing private keys at rest. */
+  /** Encrypts the token-signing private keys and the TOTP secrets at rest. */
   keyEncryptionKey: Buffer;
   /** Derives each refresh token's successor, so concurrent refreshes receive the same one. */
   refreshDerivationKey: Buffer;
+  /** Keys the hash of recovery codes (auth/recovery-codes.ts). */
+  recoveryCodeKey: Buffer;
 }
 
 export function deriveSecrets(rootSecret: Buffer): DerivedSecrets {
@@ -36,6 +38,7 @@ export function deriveSecrets(rootSecret: Buffer): DerivedSecrets {
   return {
     keyEncryptionKey: derive("signing-key-encryption/v1"),
     refreshDerivationKey: derive("refresh-token-successor/v1"),
+    recoveryCodeKey: derive("recovery-code-hash/v1"),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Session, SessionInfo, SignIn } from "@taskvault/contract/auth";
+import type { Session, SessionInfo } from "@taskvault/contract/auth";
 import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Executor } from "../db/client.ts";
@@ -8,6 +8,7 @@ import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
+import { hasSecondFactorSql } from "./second-factors.ts";
 import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
 import type { RevokedSession } from "./revocation.ts";
 import { toUser } from "./users.ts";
@@ -35,13 +36,17 @@ async function sessionResponse(
   };
 }
 
-/** Opens a session for a user whose password was just checked (sign-in or sign-up). */
+/**
+ * Opens a session. Only for a sign-up and for `completeSignIn` (auth/sign-in.ts), which decides
+ * whether a sign-in is complete; `secondFactor` records that the session showed one.
+ */
 export async function startSession(
   ctx: AuthContext,
   tx: Executor,
   user: typeof users.$inferSelect,
   client: ClientInfo,
   event: "signed_up" | "signed_in",
+  secondFactor: boolean,
 ): Promise<Session> {
   const now = new Date();
   const sessionId = uuidv7();
@@ -56,6 +61,7 @@ export async function startSession(
     expiresAt,
     userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
     ip: client.ip,
+    secondFactor,
   });
   await tx.insert(refreshTokens).values({
     userId: user.id,
@@ -68,17 +74,6 @@ export async function startSession(
   return sessionResponse(ctx, user, sessionId, refreshToken, refreshExpiresAt);
 }
 
-export async function signIn(ctx: AuthContext, input: SignIn, client: ClientInfo): Promise<Session> {
-  const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
-  const matches = await ctx.passwords.verify(user?.passwordHash ?? null, input.password);
-  if (!user || !matches) {
-    // Only an existing account has a trail to add to; unknown emails leave none.
-    if (user) await recordAuthEvent(ctx.db, user.id, "sign_in_failed", null, client);
-    throw new AppError("invalid_credentials", "Email or password is incorrect");
-  }
-  return startSession(ctx, ctx.db, user, client, "signed_in");
-}
-
 interface RotatedRow {
   session_id: string;
   refresh_expires_at: Date | string;
@@ -89,6 +84,8 @@ interface RotatedRow {
  * is unspent and its session live, inserts the successor and touches the session, so concurrent
  * requests cannot both win. A loser that arrives within the reuse grace gets the same (derived)
  * successor; a spent token presented after the grace is treated as stolen and ends the session.
+ * A session opened without a second factor is not refreshed once the account has one: the rule of
+ * auth/sign-in.ts, so an old session cannot outlive the factor's arrival (decision 023).
  */
 export async function refreshSession(ctx: AuthContext, refreshToken: string, client: ClientInfo): Promise<Session> {
   const parsed = parseRefreshToken(refreshToken);
@@ -111,6 +108,7 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string, cli
           and rt.spent_at is null and rt.expires_at > ${at}::timestamptz
           and s.user_id = rt.user_id and s.id = rt.session_id
           and s.revoked_at is null and s.expires_at > ${at}::timestamptz
+          and (s.second_factor or not ${hasSecondFactorSql(sql`s.user_id`)})
         returning rt.session_id, least(${idleEnd}::timestamptz, s.expires_at) as refresh_expires_at
       ), successor as (
         insert into refresh_tokens (user_id, token_hash, session_id, created_at, expires_at)

@@ -1,6 +1,16 @@
 import type { User } from "@taskvault/contract/auth";
-import type { users } from "../db/schema.ts";
+import { eq } from "drizzle-orm";
+import { users } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import type { AuthContext } from "./context.ts";
 
 export function toUser(row: typeof users.$inferSelect): User {
   return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt.toISOString() };
+}
+
+/** The caller's account; gone (deleted meanwhile) is a dead token. */
+export async function findUser(ctx: AuthContext, userId: string) {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new AppError("invalid_token", "The account no longer exists");
+  return user;
 }

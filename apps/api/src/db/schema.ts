@@ -56,6 +56,11 @@ export const sessions = pgTable(
     ip: text("ip"),
     revokedAt: instant("revoked_at"),
     revokeReason: text("revoke_reason"),
+    /**
+     * The session was opened (or later confirmed) with a second factor. A session without it
+     * cannot be refreshed once the account has one (auth/sign-in.ts, decision 023).
+     */
+    secondFactor: boolean("second_factor").notNull().default(false),
   },
   (table) => [primaryKey({ columns: [table.userId, table.id] })],
 );
@@ -273,4 +278,100 @@ export const pendingChanges = pgTable(
     createdAt: instant("created_at").notNull().default(sql`now()`),
   },
   (table) => [primaryKey({ columns: [table.userId, table.id] })],
+);
+
+// Second factors and passkeys (decision 023).
+
+/** One authenticator app per account; pending until a first code confirms it. */
+export const totpFactors = pgTable("totp_factors", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** AES-256-GCM under the key-encryption key (auth/secrets.ts), bound to the user id. */
+  secretEncrypted: text("secret_encrypted").notNull(),
+  createdAt: instant("created_at").notNull(),
+  confirmedAt: instant("confirmed_at"),
+  /** The time step of the last accepted code: RFC 6238 §5.2, each code is accepted once. */
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+});
+
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** HMAC-SHA-256 of the normalized code under a server key; the code itself is never stored. */
+    codeHash: text("code_hash").notNull(),
+    createdAt: instant("created_at").notNull(),
+    usedAt: instant("used_at"),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    id: uuid("id").notNull(),
+    /** The WebAuthn credential id, base64url; unique across accounts (WebAuthn L3 §7.1 step 26). */
+    credentialId: text("credential_id").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    /** Signature counter; 0 forever for authenticators (synced passkeys) that do not count. */
+    counter: bigint("counter", { mode: "number" }).notNull(),
+    transports: text("transports").array().notNull().default(sql`'{}'::text[]`),
+    /** Backup eligible (BE flag): a multi-device credential. */
+    backupEligible: boolean("backup_eligible").notNull(),
+    /** Backup state (BS flag) as last seen: synced to a passkey provider. */
+    backedUp: boolean("backed_up").notNull(),
+    name: text("name").notNull(),
+    createdAt: instant("created_at").notNull(),
+    lastUsedAt: instant("last_used_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.id] }),
+    uniqueIndex("passkeys_credential_key").on(table.credentialId),
+  ],
+);
+
+/** WebAuthn challenges: single use (deleted when presented), 5 minutes. */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: uuid("id").primaryKey(),
+    challenge: text("challenge").notNull(),
+    /** "registration" (user set) or "authentication" (anyone: passwordless or second factor). */
+    purpose: text("purpose").notNull(),
+    userId: uuid("user_id"),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("webauthn_challenges_challenge_key").on(table.challenge),
+    index("webauthn_challenges_expires_idx").on(table.expiresAt),
+  ],
+);
+
+/** The pending second step of a password sign-in (the `mfaToken`). */
+export const mfaChallenges = pgTable(
+  "mfa_challenges",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** SHA-256 of the token; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull(),
+    /** The client the password step came from: the token is refused from any other. */
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    attempts: integer("attempts").notNull().default(0),
+    expiresAt: instant("expires_at").notNull(),
+    completedAt: instant("completed_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.tokenHash] }),
+    index("mfa_challenges_expires_idx").on(table.expiresAt),
+  ],
 );

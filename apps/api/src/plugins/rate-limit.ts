@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, onSendHookHandler } from "fastify";
 import fp from "fastify-plugin";
+import { accountKeyOfMfaToken, signInAccountKey } from "../auth/sign-in.ts";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { appendRouteHook } from "./route-hooks.ts";
@@ -13,7 +13,7 @@ declare module "fastify" {
   }
 }
 
-export type Throttle = "signIn" | "signUp" | "refresh";
+export type Throttle = "signIn" | "signUp" | "refresh" | "challenge";
 
 type ThrottleConfig = Pick<
   Config,
@@ -56,11 +56,18 @@ export function tooManyRequests(waitMs: number, detail: string): AppError {
  */
 const clientKey = (request: FastifyRequest) => normalizeIP(request.ip, 64);
 
-/** The signed-in address, hashed: no plain email ends up in Redis. Validation has normalized it. */
-const accountKey = (request: FastifyRequest) =>
-  createHash("sha256")
-    .update((request.body as { email: string }).email)
-    .digest("base64url");
+/**
+ * The account a sign-in attempt is for: the email of a password step (hashed: no plain address
+ * in Redis; validation has normalized it), or the account an `mfaToken` carries, so wrong second
+ * factors slow the account down like wrong passwords. A passkey names no account up front: only
+ * the address counts.
+ */
+function accountKey(request: FastifyRequest): string | null {
+  const body = request.body as { email?: string; mfaToken?: string } | undefined;
+  if (body?.email !== undefined) return signInAccountKey(body.email);
+  if (body?.mfaToken !== undefined) return accountKeyOfMfaToken(body.mfaToken);
+  return null;
+}
 
 interface FailureBackoff {
   /** How long the request must still wait, 0 when it may go ahead. Does not count anything. */
@@ -84,15 +91,17 @@ function createFailureBackoff(
   app: FastifyInstance,
   options: {
     name: string;
-    key: (request: FastifyRequest) => string;
+    /** null: the request names no key of this kind, nothing is counted or checked. */
+    key: (request: FastifyRequest) => string | null;
     free: number;
     maxDelayMs: number;
     forgetAfterMs: number;
   },
 ): FailureBackoff {
   const peeking = new WeakSet<FastifyRequest>();
+  const keyed = new WeakMap<FastifyRequest, string>();
   const limiter = app.createRateLimit({
-    keyGenerator: (request) => `${options.name}:${options.key(request)}`,
+    keyGenerator: (request) => `${options.name}:${keyed.get(request)}`,
     max: (request) => (peeking.has(request) ? Number.MAX_SAFE_INTEGER : 0),
     timeWindow: options.forgetAfterMs,
     skipOnError: true,
@@ -101,6 +110,9 @@ function createFailureBackoff(
   });
   return {
     async waitMs(request) {
+      const key = options.key(request);
+      if (key === null) return 0;
+      keyed.set(request, key);
       peeking.add(request);
       let status: Awaited<ReturnType<typeof limiter>>;
       try {
@@ -116,6 +128,9 @@ function createFailureBackoff(
       return Math.max(0, delay - sinceLastFailure);
     },
     async recordFailure(request) {
+      const key = options.key(request);
+      if (key === null) return;
+      keyed.set(request, key);
       await limiter(request);
     },
   };
@@ -153,6 +168,9 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, options: { config
     signIn: perIp("signIn", config.AUTH_SIGNIN_IP_LIMIT, MINUTE),
     signUp: perIp("signUp", config.AUTH_SIGNUP_IP_LIMIT, HOUR),
     refresh: perIp("refresh", config.AUTH_REFRESH_IP_LIMIT, MINUTE),
+    // Passkey challenges: anonymous writes, so bounded like refreshes (the sign-in page asks for
+    // one on every visit, for passkey autofill).
+    challenge: perIp("challenge", config.AUTH_REFRESH_IP_LIMIT, MINUTE),
   };
 
   const failures = [

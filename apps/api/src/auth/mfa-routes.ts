@@ -1,0 +1,150 @@
+// /api/v1/me/mfa/* and /api/v1/me/passkeys/* – the signed-in user's second factors and passkeys
+import {
+  ConfirmTotp,
+  CreatePasskey,
+  MfaStatus,
+  Passkey,
+  PasskeyList,
+  PasskeyParams,
+  RecoveryCodes,
+  RemoveFactor,
+  RenamePasskey,
+  StepUp,
+  TotpEnrolment,
+  WebAuthnOptions,
+} from "@taskvault/contract/mfa";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { clientInfo } from "../http/client-info.ts";
+import {
+  addPasskey,
+  confirmTotpEnrolment,
+  getMfaStatus,
+  listMyPasskeys,
+  regenerateRecoveryCodes,
+  removePasskey,
+  removeTotp,
+  renameMyPasskey,
+  startPasskeyRegistration,
+  startTotpEnrolment,
+} from "./manage-factors.ts";
+
+const tags = ["second factors"];
+const stepUpNote =
+  "Needs `password`; an account without one confirms with `code` or `recoveryCode`. " +
+  "`endOtherSessions: true` ends every other session (ASVS 7.4.3).";
+
+export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/mfa",
+    { schema: { tags, summary: "Which second factors the account has", response: { 200: MfaStatus } } },
+    (request) => getMfaStatus(app.auth, request.caller),
+  );
+
+  app.post(
+    "/mfa/totp",
+    {
+      schema: {
+        tags,
+        summary: "Start setting up an authenticator app: a new secret, not active until confirmed",
+        description: stepUpNote,
+        body: StepUp,
+        response: { 200: TotpEnrolment },
+      },
+    },
+    (request) => startTotpEnrolment(app.auth, request.caller, request.body),
+  );
+
+  app.post(
+    "/mfa/totp/confirm",
+    {
+      schema: {
+        tags,
+        summary: "Activate the authenticator app with a first code; returns the recovery codes, shown only here",
+        body: ConfirmTotp,
+        response: { 200: RecoveryCodes },
+      },
+    },
+    (request) => confirmTotpEnrolment(app.auth, request.caller, request.body, clientInfo(request)),
+  );
+
+  app.delete(
+    "/mfa/totp",
+    { schema: { tags, summary: "Remove the authenticator app", description: stepUpNote, body: RemoveFactor } },
+    async (request, reply) => {
+      await removeTotp(app.auth, request.caller, request.body, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    "/mfa/recovery-codes",
+    {
+      schema: {
+        tags,
+        summary: "A fresh set of recovery codes; the old set stops working",
+        description: stepUpNote,
+        body: StepUp,
+        response: { 200: RecoveryCodes },
+      },
+    },
+    (request) => regenerateRecoveryCodes(app.auth, request.caller, request.body, clientInfo(request)),
+  );
+
+  app.post(
+    "/passkeys/options",
+    {
+      schema: {
+        tags,
+        summary: "WebAuthn creation options for a new passkey (challenge single use, 5 minutes)",
+        response: { 200: WebAuthnOptions },
+      },
+    },
+    (request) => startPasskeyRegistration(app.auth, request.caller),
+  );
+
+  app.post(
+    "/passkeys",
+    {
+      schema: {
+        tags,
+        summary: "Register a passkey from the browser's attestation response",
+        body: CreatePasskey,
+        response: { 201: Passkey },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await addPasskey(app.auth, request.caller, request.body, clientInfo(request))),
+  );
+
+  app.get(
+    "/passkeys",
+    { schema: { tags, summary: "The account's passkeys", response: { 200: PasskeyList } } },
+    (request) => listMyPasskeys(app.auth, request.caller),
+  );
+
+  app.patch(
+    "/passkeys/:id",
+    {
+      schema: { tags, summary: "Rename a passkey", params: PasskeyParams, body: RenamePasskey, response: { 200: Passkey } },
+    },
+    (request) =>
+      renameMyPasskey(app.auth, request.caller, request.params.id, request.body.name, clientInfo(request)),
+  );
+
+  app.delete(
+    "/passkeys/:id",
+    {
+      schema: {
+        tags,
+        summary: "Remove a passkey",
+        description: `The body is needed only to remove the account's last second factor. ${stepUpNote}`,
+        params: PasskeyParams,
+        body: RemoveFactor.optional(),
+      },
+    },
+    async (request, reply) => {
+      await removePasskey(app.auth, request.caller, request.params.id, request.body ?? {}, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,86 @@
+/**
+ * The second factors of an account: an authenticator app (auth/totp.ts) with its recovery codes
+ * (auth/recovery-codes.ts), and passkeys (auth/passkeys.ts). This module holds what they share:
+ * which ones an account has, checking a code, and the bookkeeping of every change (security
+ * event, optional end of every other session — ASVS 7.4.3). Decision 023.
+ */
+import type { AuthEventType } from "@taskvault/contract/events";
+import type { MfaMethod, MfaStatus } from "@taskvault/contract/mfa";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Executor } from "../db/client.ts";
+import { rowsOf } from "../db/rows.ts";
+import { sessions, totpFactors } from "../db/schema.ts";
+import type { AuthContext, Caller, ClientInfo } from "./context.ts";
+import { recordAuthEvent } from "./events.ts";
+import { spendRecoveryCode } from "./recovery-codes.ts";
+import { revokeSessionsIn } from "./sessions.ts";
+import { decryptTotpSecret, matchTotpStep, spendTotpStep } from "./totp.ts";
+
+/**
+ * True when the account behind `userId` (an SQL expression) has a second factor: a confirmed
+ * authenticator app or a passkey. Recovery codes alone are not one: they stand in for a lost
+ * factor. The one definition, used by sign-in and by the refresh statement alike.
+ */
+export const hasSecondFactorSql = (userId: SQL) => sql`(
+  exists (select 1 from totp_factors f where f.user_id = ${userId} and f.confirmed_at is not null)
+  or exists (select 1 from passkeys p where p.user_id = ${userId}))`;
+
+/** `GET /me/mfa`, in one round trip. */
+export async function readMfaStatus(db: Executor, userId: string): Promise<MfaStatus> {
+  const [row] = rowsOf<{ totp: boolean; passkeys: number; recovery_codes_left: number }>(
+    await db.execute(sql`select
+      exists (select 1 from totp_factors where user_id = ${userId} and confirmed_at is not null) as totp,
+      (select count(*)::int from passkeys where user_id = ${userId}) as passkeys,
+      (select count(*)::int from recovery_codes where user_id = ${userId} and used_at is null) as recovery_codes_left`),
+  );
+  return { totp: row!.totp, passkeys: Number(row!.passkeys), recoveryCodesLeft: Number(row!.recovery_codes_left) };
+}
+
+/** The ways the account can give its second step; empty when it has no second factor. */
+export function secondFactorMethods(status: MfaStatus): MfaMethod[] {
+  if (!status.totp && status.passkeys === 0) return [];
+  const methods: MfaMethod[] = [];
+  if (status.totp) methods.push("totp");
+  if (status.recoveryCodesLeft > 0) methods.push("recovery_code");
+  if (status.passkeys > 0) methods.push("passkey");
+  return methods;
+}
+
+/** Checks a code of the account's active authenticator app and spends it (each code once). */
+export async function checkTotpCode(ctx: AuthContext, userId: string, code: string): Promise<boolean> {
+  const [factor] = await ctx.db
+    .select({ secretEncrypted: totpFactors.secretEncrypted, confirmedAt: totpFactors.confirmedAt })
+    .from(totpFactors)
+    .where(eq(totpFactors.userId, userId));
+  if (!factor?.confirmedAt) return false;
+  const step = matchTotpStep(decryptTotpSecret(ctx.keyEncryptionKey, userId, factor.secretEncrypted), code);
+  return step !== null && spendTotpStep(ctx.db, userId, step, false);
+}
+
+export const checkRecoveryCode = (ctx: AuthContext, userId: string, code: string) =>
+  spendRecoveryCode(ctx.db, ctx.recoveryCodeKey, userId, code);
+
+/** Marks the caller's session as one that has shown a second factor (it enrolled or used one). */
+export async function markSessionSecondFactor(tx: Executor, caller: Caller): Promise<void> {
+  await tx
+    .update(sessions)
+    .set({ secondFactor: true })
+    .where(and(eq(sessions.userId, caller.userId), eq(sessions.id, caller.sessionId)));
+}
+
+/**
+ * Records a factor change inside its transaction: the security event, and when asked, the end of
+ * every other session (ASVS 7.4.3). Returns the sessions to publish as revoked after commit.
+ */
+export async function recordFactorChange(
+  ctx: AuthContext,
+  tx: Executor,
+  caller: Caller,
+  type: AuthEventType,
+  client: ClientInfo,
+  endOtherSessions: boolean | undefined,
+) {
+  await recordAuthEvent(tx, caller.userId, type, caller.sessionId, client);
+  if (!endOtherSessions) return [];
+  return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "second_factor_changed");
+}
