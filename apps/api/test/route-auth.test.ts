@@ -27,6 +27,9 @@ const PUBLIC = [
   "POST /api/v1/auth/signup",
   "POST /api/v1/auth/signin",
   "POST /api/v1/auth/refresh",
+  "POST /api/v1/auth/signin/mfa",
+  "POST /api/v1/auth/passkey/options",
+  "POST /api/v1/auth/passkey",
 ];
 const isPublic = ({ method, url }: { method: string; url: string }) =>
   PUBLIC.includes(`${method} ${url}`) || url === "/docs" || url.startsWith("/docs/") || url.startsWith("/docs*");

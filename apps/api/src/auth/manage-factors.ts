@@ -3,6 +3,8 @@
  * set up and remove the authenticator app, renew recovery codes, add, rename and remove passkeys.
  * Every change is a security event and may end every other session (ASVS 7.4.3). Decision 023.
  */
+
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import type {
   ConfirmTotp,
   CreatePasskey,
@@ -13,31 +15,17 @@ import type {
   StepUp,
   TotpEnrolment,
 } from "@taskvault/contract/mfa";
-import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { eq, isNull } from "drizzle-orm";
 import type { Transaction } from "../db/client.ts";
 import { totpFactors, users } from "../db/schema.ts";
 import { AppError, validationError } from "../errors.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
-import {
-  createRegistrationOptions,
-  deletePasskey,
-  listPasskeys,
-  registerPasskey,
-  renamePasskey,
-} from "./passkeys.ts";
+import { createRegistrationOptions, deletePasskey, listPasskeys, registerPasskey, renamePasskey } from "./passkeys.ts";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes.ts";
-import { markSessionSecondFactor, readMfaStatus, recordFactorChange } from "./second-factors.ts";
 import type { RevokedSession } from "./revocation.ts";
+import { markSessionSecondFactor, readMfaStatus, recordFactorChange } from "./second-factors.ts";
 import { confirmStepUp } from "./step-up.ts";
-import {
-  decryptTotpSecret,
-  encryptTotpSecret,
-  matchTotpStep,
-  newTotpSecret,
-  spendTotpStep,
-  totpUri,
-} from "./totp.ts";
+import { decryptTotpSecret, encryptTotpSecret, matchTotpStep, newTotpSecret, spendTotpStep, totpUri } from "./totp.ts";
 import { findUser } from "./users.ts";
 
 export const getMfaStatus = (ctx: AuthContext, caller: Caller): Promise<MfaStatus> =>
@@ -188,6 +176,10 @@ export async function removePasskey(
   client: ClientInfo,
 ): Promise<void> {
   const user = await findUser(ctx, caller.userId);
+  // Not the caller's passkey: 404 before any talk of passwords.
+  if (!(await listPasskeys(ctx.db, user.id)).some((passkey) => passkey.id === id)) {
+    throw new AppError("not_found", "No such passkey");
+  }
   const isLastFactor = (status: MfaStatus) => !status.totp && status.passkeys <= 1;
   // Argon2 runs before the row lock is taken; under the lock the answer is checked again.
   const steppedUp = isLastFactor(await readMfaStatus(ctx.db, user.id));

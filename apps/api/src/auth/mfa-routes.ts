@@ -125,10 +125,15 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     "/passkeys/:id",
     {
-      schema: { tags, summary: "Rename a passkey", params: PasskeyParams, body: RenamePasskey, response: { 200: Passkey } },
+      schema: {
+        tags,
+        summary: "Rename a passkey",
+        params: PasskeyParams,
+        body: RenamePasskey,
+        response: { 200: Passkey },
+      },
     },
-    (request) =>
-      renameMyPasskey(app.auth, request.caller, request.params.id, request.body.name, clientInfo(request)),
+    (request) => renameMyPasskey(app.auth, request.caller, request.params.id, request.body.name, clientInfo(request)),
   );
 
   app.delete(
@@ -139,7 +144,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Remove a passkey",
         description: `The body is needed only to remove the account's last second factor. ${stepUpNote}`,
         params: PasskeyParams,
-        body: RemoveFactor.optional(),
+        body: RemoveFactor.nullish(),
       },
     },
     async (request, reply) => {

@@ -13,7 +13,7 @@
  *   cannot both pass.
  * - Transports and backup state (BE/BS flags) are stored and shown ("synced" or "this device").
  */
-import type { Passkey, WebAuthnOptions } from "@taskvault/contract/mfa";
+
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -22,6 +22,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
+import type { Passkey, WebAuthnOptions } from "@taskvault/contract/mfa";
 import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Config } from "../config.ts";

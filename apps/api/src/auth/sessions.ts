@@ -8,9 +8,9 @@ import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
-import { hasSecondFactorSql } from "./second-factors.ts";
 import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
 import type { RevokedSession } from "./revocation.ts";
+import { hasSecondFactorSql } from "./second-factors.ts";
 import { toUser } from "./users.ts";
 
 const MAX_USER_AGENT = 512;

@@ -14,9 +14,9 @@
  * like wrong passwords.
  */
 import { createHash, randomBytes } from "node:crypto";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Session, SignIn } from "@taskvault/contract/auth";
 import type { MfaRequired, PasskeySignIn, SignInMfa } from "@taskvault/contract/mfa";
-import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { mfaChallenges, users } from "../db/schema.ts";

@@ -78,12 +78,7 @@ export const decryptTotpSecret = (key: Buffer, userId: string, secretEncrypted: 
  * before. `confirming` spends it on a pending enrolment (and activates it), otherwise on an active
  * factor.
  */
-export async function spendTotpStep(
-  db: Executor,
-  userId: string,
-  step: number,
-  confirming: boolean,
-): Promise<boolean> {
+export async function spendTotpStep(db: Executor, userId: string, step: number, confirming: boolean): Promise<boolean> {
   const spent = await db
     .update(totpFactors)
     .set({ lastUsedStep: step, ...(confirming ? { confirmedAt: sql`now()` } : {}) })

@@ -51,7 +51,10 @@ describe("setting up an authenticator app", () => {
   it("returns a base32 secret and an otpauth URI that are not active until confirmed", async () => {
     const email = uniqueEmail();
     const session = await signUp(t.app, email);
-    const response = await as(t.app, session)({
+    const response = await as(
+      t.app,
+      session,
+    )({
       method: "POST",
       url: "/api/v1/me/mfa/totp",
       payload: { password: PASSWORD },
@@ -79,11 +82,21 @@ describe("setting up an authenticator app", () => {
   it("confirms with a code and returns 10 distinct recovery codes of at least 50 bits", async () => {
     const session = await signUp(t.app);
     const api = as(t.app, session);
-    const { secret } = (await api({ method: "POST", url: "/api/v1/me/mfa/totp", payload: { password: PASSWORD } })).json();
-    const wrong = await api({ method: "POST", url: "/api/v1/me/mfa/totp/confirm", payload: { code: codeAt(secret, 3) } });
+    const { secret } = (
+      await api({ method: "POST", url: "/api/v1/me/mfa/totp", payload: { password: PASSWORD } })
+    ).json();
+    const wrong = await api({
+      method: "POST",
+      url: "/api/v1/me/mfa/totp/confirm",
+      payload: { code: codeAt(secret, 3) },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().code).toBe("invalid_code");
-    const response = await api({ method: "POST", url: "/api/v1/me/mfa/totp/confirm", payload: { code: codeAt(secret) } });
+    const response = await api({
+      method: "POST",
+      url: "/api/v1/me/mfa/totp/confirm",
+      payload: { code: codeAt(secret) },
+    });
     expect(response.statusCode).toBe(200);
     const { recoveryCodes } = response.json();
     expect(recoveryCodes).toHaveLength(10);
@@ -95,7 +108,10 @@ describe("setting up an authenticator app", () => {
 
   it("refuses to start over while an app is active", async () => {
     const { session } = await accountWithTotp();
-    const again = await as(t.app, session)({ method: "POST", url: "/api/v1/me/mfa/totp", payload: { password: PASSWORD } });
+    const again = await as(
+      t.app,
+      session,
+    )({ method: "POST", url: "/api/v1/me/mfa/totp", payload: { password: PASSWORD } });
     expect(again.statusCode).toBe(409);
   });
 
@@ -164,7 +180,9 @@ describe("signing in with an authenticator app", () => {
     expect((await secondStep(t.app, { mfaToken: await mfaTokenFor(email), code: codeAt(secret, 1) })).statusCode).toBe(
       200,
     );
-    expect((await secondStep(t.app, { mfaToken: await mfaTokenFor(email), code: codeAt(secret) })).statusCode).toBe(401);
+    expect((await secondStep(t.app, { mfaToken: await mfaTokenFor(email), code: codeAt(secret) })).statusCode).toBe(
+      401,
+    );
   });
 
   it("accepts a code one step either side of now", async () => {
@@ -266,15 +284,25 @@ describe("recovery codes", () => {
   it("accept any case, spaces and dashes", async () => {
     const { email, recoveryCodes } = await accountWithTotp();
     const sloppy = ` ${recoveryCodes[1]!.toLowerCase().replaceAll("-", " ")} `;
-    expect((await secondStep(t.app, { mfaToken: await mfaTokenFor(email), recoveryCode: sloppy })).statusCode).toBe(200);
+    expect((await secondStep(t.app, { mfaToken: await mfaTokenFor(email), recoveryCode: sloppy })).statusCode).toBe(
+      200,
+    );
   });
 
   it("are regenerated as a set: the old set dies", async () => {
     const { email, recoveryCodes, session } = await accountWithTotp();
     const api = as(t.app, session);
-    const wrong = await api({ method: "POST", url: "/api/v1/me/mfa/recovery-codes", payload: { password: "wrong one here" } });
+    const wrong = await api({
+      method: "POST",
+      url: "/api/v1/me/mfa/recovery-codes",
+      payload: { password: "wrong one here" },
+    });
     expect(wrong.statusCode).toBe(401);
-    const response = await api({ method: "POST", url: "/api/v1/me/mfa/recovery-codes", payload: { password: PASSWORD } });
+    const response = await api({
+      method: "POST",
+      url: "/api/v1/me/mfa/recovery-codes",
+      payload: { password: PASSWORD },
+    });
     expect(response.statusCode).toBe(200);
     const fresh = response.json().recoveryCodes as string[];
     expect(fresh).toHaveLength(10);
@@ -313,7 +341,10 @@ describe("removing the authenticator app", () => {
   it("offers to end every other session (ASVS 7.4.3)", async () => {
     const { email, session, secret } = await accountWithTotp();
     const other = (await secondStep(t.app, { mfaToken: await mfaTokenFor(email), code: codeAt(secret) })).json();
-    const response = await as(t.app, session)({
+    const response = await as(
+      t.app,
+      session,
+    )({
       method: "DELETE",
       url: "/api/v1/me/mfa/totp",
       payload: { password: PASSWORD, endOtherSessions: true },
@@ -377,7 +408,11 @@ describe("no way round the second factor", () => {
       { headers: { "user-agent": "Browser A" }, remoteAddress: "198.51.100.7" },
     );
     expect(otherAddress.statusCode).toBe(401);
-    const same = await secondStep(t.app, { mfaToken, code: codeAt(secret) }, { headers: { "user-agent": "Browser A" } });
+    const same = await secondStep(
+      t.app,
+      { mfaToken, code: codeAt(secret) },
+      { headers: { "user-agent": "Browser A" } },
+    );
     expect(same.statusCode).toBe(200);
   });
 
@@ -390,9 +425,7 @@ describe("no way round the second factor", () => {
     // No second factor yet, so no second step to feed a code to.
     const body = (await signInWithPassword(t.app, email)).json();
     expect(body.mfaRequired).toBeUndefined();
-    expect(
-      (await as(t.app, session)({ method: "GET", url: "/api/v1/me/mfa" })).json().totp,
-    ).toBe(false);
+    expect((await as(t.app, session)({ method: "GET", url: "/api/v1/me/mfa" })).json().totp).toBe(false);
     expect(secret).toBeTruthy();
   });
 });

@@ -5,7 +5,7 @@
  * SHA-256(clientDataJSON) (§6.3.3). Every field can be tampered with, to check that the server
  * refuses what it must.
  */
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
 
 type CborValue = number | string | Uint8Array | CborValue[] | Map<CborValue, CborValue> | { [key: string]: CborValue };
 
@@ -28,7 +28,10 @@ export function encodeCbor(value: CborValue): Buffer {
   if (value instanceof Uint8Array) return Buffer.concat([head(2, value.length), value]);
   if (Array.isArray(value)) return Buffer.concat([head(4, value.length), ...value.map(encodeCbor)]);
   const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
-  return Buffer.concat([head(5, entries.length), ...entries.flatMap(([key, item]) => [encodeCbor(key), encodeCbor(item)])]);
+  return Buffer.concat([
+    head(5, entries.length),
+    ...entries.flatMap(([key, item]) => [encodeCbor(key), encodeCbor(item)]),
+  ]);
 }
 
 const FLAG_UP = 0x01;
@@ -124,11 +127,20 @@ export function createSoftwareAuthenticator(options: SoftwareAuthenticatorOption
   return {
     credentials,
 
-    /** navigator.credentials.create() on creation options in their JSON form. */
-    register(creation: { challenge: string; user: { id: string } }, overrides: CeremonyOverrides = {}) {
-      const keys =
-        algorithm === "EdDSA" ? generateKeyPairSync("ed25519") : generateKeyPairSync("ec", { namedCurve: "P-256" });
-      const credential: Credential = {
+    /**
+     * navigator.credentials.create() on creation options in their JSON form. `reuse` makes a
+     * faulty authenticator present an existing credential (id and key) again.
+     */
+    register(
+      creation: { challenge: string; user: { id: string } },
+      overrides: CeremonyOverrides & { reuse?: Credential } = {},
+    ) {
+      const keys = overrides.reuse
+        ? { privateKey: overrides.reuse.privateKey, publicKey: createPublicKey(overrides.reuse.privateKey) }
+        : algorithm === "EdDSA"
+          ? generateKeyPairSync("ed25519")
+          : generateKeyPairSync("ec", { namedCurve: "P-256" });
+      const credential: Credential = overrides.reuse ?? {
         id: randomBytes(32),
         privateKey: keys.privateKey,
         algorithm,
@@ -146,9 +158,9 @@ export function createSoftwareAuthenticator(options: SoftwareAuthenticatorOption
         Buffer.alloc(16), // AAGUID: zeros, as with attestation "none"
         idLength,
         credential.id,
-        coseKey(keys.publicKey, algorithm),
+        coseKey(keys.publicKey, credential.algorithm),
       ]);
-      credentials.push(credential);
+      if (!overrides.reuse) credentials.push(credential);
       const attestationObject = encodeCbor({ fmt: "none", attStmt: new Map(), authData });
       return {
         id: b64url(credential.id),
@@ -165,10 +177,7 @@ export function createSoftwareAuthenticator(options: SoftwareAuthenticatorOption
     },
 
     /** navigator.credentials.get() with this authenticator's (first, or given) discoverable credential. */
-    authenticate(
-      request: { challenge: string },
-      overrides: CeremonyOverrides & { credential?: Credential } = {},
-    ) {
+    authenticate(request: { challenge: string }, overrides: CeremonyOverrides & { credential?: Credential } = {}) {
       const credential = overrides.credential ?? credentials[0];
       if (!credential) throw new Error("No credential registered");
       if (counting) credential.counter += 1;

@@ -51,6 +51,10 @@ export function signInWithPassword(
   return app.inject({ method: "POST", url: "/api/v1/auth/signin", payload: { email, password }, ...options });
 }
 
-export function secondStep(app: FastifyInstance, payload: Record<string, unknown>, options: Partial<InjectOptions> = {}) {
+export function secondStep(
+  app: FastifyInstance,
+  payload: Record<string, unknown>,
+  options: Partial<InjectOptions> = {},
+) {
   return app.inject({ method: "POST", url: "/api/v1/auth/signin/mfa", payload, ...options });
 }
