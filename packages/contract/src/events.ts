@@ -12,7 +12,6 @@ export const AuthEventType = z.enum([
   "signed_out_everywhere",
   "password_changed",
   "session_revoked",
-  "totp_enrolment_started",
   "totp_enabled",
   "totp_disabled",
   "recovery_codes_generated",

@@ -5,6 +5,7 @@
  */
 
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import type { AuthEventType } from "@taskvault/contract/events";
 import type {
   ConfirmTotp,
   CreatePasskey,
@@ -16,14 +17,16 @@ import type {
   TotpEnrolment,
 } from "@taskvault/contract/mfa";
 import { eq, isNull } from "drizzle-orm";
-import type { Transaction } from "../db/client.ts";
+import type { Executor, Transaction } from "../db/client.ts";
 import { totpFactors, users } from "../db/schema.ts";
 import { AppError, validationError } from "../errors.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
+import { recordAuthEvent } from "./events.ts";
 import { createRegistrationOptions, deletePasskey, listPasskeys, registerPasskey, renamePasskey } from "./passkeys.ts";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes.ts";
 import type { RevokedSession } from "./revocation.ts";
-import { markSessionSecondFactor, readMfaStatus, recordFactorChange } from "./second-factors.ts";
+import { markSessionSecondFactor, readMfaStatus } from "./second-factors.ts";
+import { revokeSessionsIn } from "./sessions.ts";
 import { confirmStepUp } from "./step-up.ts";
 import { decryptTotpSecret, encryptTotpSecret, matchTotpStep, newTotpSecret, spendTotpStep, totpUri } from "./totp.ts";
 import { findUser } from "./users.ts";
@@ -47,6 +50,23 @@ async function changeFactors<T>(
   });
   ctx.revocations.publish(revoked);
   return result;
+}
+
+/**
+ * Records a factor change inside its transaction: the security event, and when asked, the end of
+ * every other session (ASVS 7.4.3). Returns the sessions to publish as revoked after commit.
+ */
+async function recordFactorChange(
+  ctx: AuthContext,
+  tx: Executor,
+  caller: Caller,
+  type: AuthEventType,
+  client: ClientInfo,
+  endOtherSessions: boolean | undefined,
+) {
+  await recordAuthEvent(tx, caller.userId, type, caller.sessionId, client);
+  if (!endOtherSessions) return [];
+  return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "second_factor_changed");
 }
 
 /** Starts (or restarts) setting up an authenticator app: a new secret, pending until a code confirms it. */

@@ -36,7 +36,14 @@ const stepUpNote =
 export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/mfa",
-    { schema: { tags, summary: "Which second factors the account has", response: { 200: MfaStatus } } },
+    {
+      schema: {
+        operationId: "getMfaStatus",
+        tags,
+        summary: "Which second factors the account has",
+        response: { 200: MfaStatus },
+      },
+    },
     (request) => getMfaStatus(app.auth, request.caller),
   );
 
@@ -44,6 +51,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/mfa/totp",
     {
       schema: {
+        operationId: "startTotpEnrolment",
         tags,
         summary: "Start setting up an authenticator app: a new secret, not active until confirmed",
         description: stepUpNote,
@@ -58,6 +66,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/mfa/totp/confirm",
     {
       schema: {
+        operationId: "confirmTotpEnrolment",
         tags,
         summary: "Activate the authenticator app with a first code; returns the recovery codes, shown only here",
         body: ConfirmTotp,
@@ -69,7 +78,15 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     "/mfa/totp",
-    { schema: { tags, summary: "Remove the authenticator app", description: stepUpNote, body: RemoveFactor } },
+    {
+      schema: {
+        operationId: "removeTotp",
+        tags,
+        summary: "Remove the authenticator app",
+        description: stepUpNote,
+        body: RemoveFactor,
+      },
+    },
     async (request, reply) => {
       await removeTotp(app.auth, request.caller, request.body, clientInfo(request));
       return reply.code(204).send();
@@ -80,6 +97,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/mfa/recovery-codes",
     {
       schema: {
+        operationId: "regenerateRecoveryCodes",
         tags,
         summary: "A fresh set of recovery codes; the old set stops working",
         description: stepUpNote,
@@ -94,6 +112,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/passkeys/options",
     {
       schema: {
+        operationId: "passkeyRegistrationOptions",
         tags,
         summary: "WebAuthn creation options for a new passkey (challenge single use, 5 minutes)",
         response: { 200: WebAuthnOptions },
@@ -106,6 +125,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/passkeys",
     {
       schema: {
+        operationId: "addPasskey",
         tags,
         summary: "Register a passkey from the browser's attestation response",
         body: CreatePasskey,
@@ -118,7 +138,9 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/passkeys",
-    { schema: { tags, summary: "The account's passkeys", response: { 200: PasskeyList } } },
+    {
+      schema: { operationId: "listPasskeys", tags, summary: "The account's passkeys", response: { 200: PasskeyList } },
+    },
     (request) => listMyPasskeys(app.auth, request.caller),
   );
 
@@ -126,6 +148,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/passkeys/:id",
     {
       schema: {
+        operationId: "renamePasskey",
         tags,
         summary: "Rename a passkey",
         params: PasskeyParams,
@@ -140,6 +163,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/passkeys/:id",
     {
       schema: {
+        operationId: "removePasskey",
         tags,
         summary: "Remove a passkey",
         description: `The body is needed only to remove the account's last second factor. ${stepUpNote}`,

@@ -49,6 +49,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public", throttle: "signIn" },
       schema: {
+        operationId: "signInSecondStep",
         tags,
         summary: "The second step of a sign-in: a TOTP code, a recovery code or a passkey",
         description:
@@ -67,6 +68,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public", throttle: "challenge" },
       schema: {
+        operationId: "passkeySignInOptions",
         tags,
         summary: "A challenge for signing in with a passkey (single use, 5 minutes)",
         response: { 200: PasskeySignInOptions },
@@ -80,6 +82,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public", throttle: "signIn" },
       schema: {
+        operationId: "signInWithPasskey",
         tags,
         summary: "Sign in with a passkey alone: no password and no further factor",
         body: PasskeySignIn,

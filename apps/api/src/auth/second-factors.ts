@@ -1,19 +1,15 @@
 /**
  * The second factors of an account: an authenticator app (auth/totp.ts) with its recovery codes
  * (auth/recovery-codes.ts), and passkeys (auth/passkeys.ts). This module holds what they share:
- * which ones an account has, checking a code, and the bookkeeping of every change (security
- * event, optional end of every other session — ASVS 7.4.3). Decision 023.
+ * which ones an account has and checking a code. Decision 023.
  */
-import type { AuthEventType } from "@taskvault/contract/events";
 import type { MfaMethod, MfaStatus } from "@taskvault/contract/mfa";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
 import { sessions, totpFactors } from "../db/schema.ts";
-import type { AuthContext, Caller, ClientInfo } from "./context.ts";
-import { recordAuthEvent } from "./events.ts";
+import type { AuthContext, Caller } from "./context.ts";
 import { spendRecoveryCode } from "./recovery-codes.ts";
-import { revokeSessionsIn } from "./sessions.ts";
 import { decryptTotpSecret, matchTotpStep, spendTotpStep } from "./totp.ts";
 
 /**
@@ -66,21 +62,4 @@ export async function markSessionSecondFactor(tx: Executor, caller: Caller): Pro
     .update(sessions)
     .set({ secondFactor: true })
     .where(and(eq(sessions.userId, caller.userId), eq(sessions.id, caller.sessionId)));
-}
-
-/**
- * Records a factor change inside its transaction: the security event, and when asked, the end of
- * every other session (ASVS 7.4.3). Returns the sessions to publish as revoked after commit.
- */
-export async function recordFactorChange(
-  ctx: AuthContext,
-  tx: Executor,
-  caller: Caller,
-  type: AuthEventType,
-  client: ClientInfo,
-  endOtherSessions: boolean | undefined,
-) {
-  await recordAuthEvent(tx, caller.userId, type, caller.sessionId, client);
-  if (!endOtherSessions) return [];
-  return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "second_factor_changed");
 }

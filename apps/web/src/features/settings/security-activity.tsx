@@ -12,6 +12,14 @@ const LABELS: Record<AuthEventType, string> = {
   signed_out_everywhere: "Signed out everywhere",
   password_changed: "Password changed",
   session_revoked: "A session was signed out",
+  totp_enabled: "Authenticator app set up",
+  totp_disabled: "Authenticator app removed",
+  recovery_codes_generated: "New recovery codes made",
+  recovery_code_used: "Signed in with a recovery code",
+  passkey_added: "Passkey added",
+  passkey_renamed: "Passkey renamed",
+  passkey_removed: "Passkey removed",
+  second_factor_failed: "Wrong second-factor code",
 };
 
 // Rendered on the server, so one fixed zone keeps the text stable; the <time> carries the instant.
