@@ -34,6 +34,8 @@ describe("a repeating todo's rule in words, as its row shows it", () => {
     );
     expect(describeRecurrence("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1,15")).toBe("every 2 months on the 1st, 15th");
     expect(describeRecurrence("FREQ=DAILY;COUNT=3")).toBe("every day, 3 more times");
+    expect(describeRecurrence("FREQ=WEEKLY;UNTIL=20261231")).toBe("every week, until 2026-12-31");
+    expect(describeRecurrence("FREQ=DAILY;UNTIL=20261231T225959Z")).toBe("every day, until 2026-12-31 22:59 UTC");
   });
 
   test("says only that it repeats when it cannot say exactly how", () => {
@@ -41,6 +43,8 @@ describe("a repeating todo's rule in words, as its row shows it", () => {
     expect(describeRecurrence("FREQ=MONTHLY;BYDAY=1MO")).toBe("repeats");
     expect(describeRecurrence("FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=1")).toBe("repeats");
     expect(describeRecurrence("FREQ=YEARLY;BYMONTH=2")).toBe("repeats");
+    expect(describeRecurrence("FREQ=DAILY;INTERVAL=x")).toBe("repeats");
+    expect(describeRecurrence("FREQ=DAILY;UNTIL=tomorrow")).toBe("repeats");
   });
 });
 

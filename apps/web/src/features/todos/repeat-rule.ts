@@ -71,6 +71,9 @@ export function describeRecurrence(rule: string): string {
   const unit = UNIT_WORDS[parts.get("FREQ") ?? ""];
   if (!unit || [...parts.keys()].some((key) => !DESCRIBED_PARTS.has(key))) return "repeats";
   const interval = Number(parts.get("INTERVAL") ?? 1);
+  if (!Number.isInteger(interval) || interval < 1) return "repeats";
+  const until = parts.has("UNTIL") ? untilDay(parts.get("UNTIL") ?? "") : undefined;
+  if (until === null) return "repeats";
   const byDay = parts.get("BYDAY");
   const monthDays = parts.get("BYMONTHDAY")?.split(",").map(Number);
   const setPos = parts.get("BYSETPOS");
@@ -93,7 +96,22 @@ export function describeRecurrence(rule: string): string {
   } else if (setPos !== undefined) return "repeats";
   const count = parts.get("COUNT");
   if (count) text += `, ${count} more time${count === "1" ? "" : "s"}`;
+  if (until) text += `, until ${until}`;
   return text;
+}
+
+/**
+ * UNTIL as written: a date (`20261231` → `2026-12-31`), or a UTC time, said to be one (`…T225959Z` →
+ * `2026-12-31 22:59 UTC`), since without the user's zone its day may not be theirs. Null when it is
+ * neither.
+ */
+function untilDay(value: string): string | null {
+  const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})\d{2}(Z?))?$/.exec(value);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, utc] = match;
+  const date = `${year}-${month}-${day}`;
+  if (hour === undefined) return date;
+  return `${date} ${hour}:${minute}${utc ? " UTC" : ""}`;
 }
 
 function ordinal(day: number): string {
