@@ -129,6 +129,33 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
     await context.close();
   });
 
+  test("a tag's chip shows the todos carrying that tag, searching does not match tags, and the filter clears", async () => {
+    const { context, page } = await signUp(chromium.browser, "tags");
+    const input = page.getByLabel("New todo");
+    await input.fill("Buy milk @shop");
+    await page.getByRole("list", { name: "Understood" }).getByText("Tag shop").waitFor();
+    await input.press("Enter");
+    await eventually(() => page.getByRole("checkbox", { name: "Buy milk", exact: true }).isEnabled());
+    await addTodo(page, "Walk the dog");
+
+    // The search is the API's q: title and notes, not tags.
+    await page.getByLabel("Search todos").fill("shop");
+    await page.getByText("No todos match “shop”.").waitFor();
+    await page.getByLabel("Search todos").fill("");
+
+    await todoItem(page, "Buy milk").getByRole("link", { name: "#shop" }).click();
+    await page.waitForURL(/\?tag=shop$/);
+    await page.getByText("Tagged #shop").waitFor();
+    await eventually(async () => (await page.getByRole("checkbox", { name: "Walk the dog" }).count()) === 0);
+    // Added while the tag is shown: it carries the tag and stays in view.
+    await addTodo(page, "Buy bread");
+    await todoItem(page, "Buy bread").getByText("#shop").waitFor();
+
+    await page.getByRole("link", { name: "Show todos with any tag, not only #shop" }).click();
+    await page.getByRole("checkbox", { name: "Walk the dog", exact: true }).waitFor();
+    await context.close();
+  });
+
   test("a change refused with 412 (edited in another tab) reloads the todo and says so", async () => {
     const { context, page } = await signUp(chromium.browser, "conflict");
     // This tab must stay stale, as if it had been offline: no live updates.

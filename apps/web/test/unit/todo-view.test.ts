@@ -9,6 +9,7 @@ import {
   positionNextTo,
   positionOneStep,
   type TodoView,
+  tagHref,
   viewHref,
   visibleTodos,
 } from "@/features/todos/todo-view.ts";
@@ -36,6 +37,16 @@ describe("the todo list view", () => {
     expect(ids("completed")).toEqual(["bread"]);
     expect(ids("all", "DEADLINE")).toEqual(["taxes"]);
     expect(ids("all", "shop")).toEqual([]);
+  });
+
+  test("the tag filter keeps the todos carrying exactly that tag, as the API's tag does, and lives in the URL", () => {
+    const tagged = [todo("milk", { tags: ["shop"] }), todo("tools", { tags: ["shopping"] }), todo("plain")];
+    const view = parseView(new URLSearchParams("tag=shop&status=active"));
+    expect(view.tag).toBe("shop");
+    expect(viewHref(view)).toBe("/?status=active&tag=shop");
+    expect(visibleTodos(tagged, view).map((item) => item.id)).toEqual(["milk"]);
+    expect(visibleTodos(tagged, { ...view, tag: "" }).map((item) => item.id)).toEqual(["milk", "tools", "plain"]);
+    expect(tagHref("shop")).toBe("/?tag=shop");
   });
 
   test("sorts by priority and by due date with undated todos last", () => {

@@ -85,7 +85,9 @@ export function QuickAddForm({
     // Added in Today without a date of its own: due today, so it stays in view.
     else if (view.list === "today") fields.dueAt = dueAtFromInputs(dayIn(Date.now(), timeZone), "", timeZone);
     if (meaning?.recurrence) fields.recurrence = meaning.recurrence;
-    if (meaning?.tags.length) fields.tags = meaning.tags;
+    // Added while a tag is shown: it carries the tag, so it stays in view.
+    const tags = [...new Set([...(meaning?.tags ?? []), ...(view.tag ? [view.tag] : [])])];
+    if (tags.length) fields.tags = tags;
     if (meaning && meaning.priority !== "none") fields.priority = meaning.priority;
     const now = new Date().toISOString();
     const temp: Todo = {

@@ -18,7 +18,7 @@ import { describeRecurrence } from "./repeat-rule.ts";
 import { SubtasksContext } from "./subtasks-context.ts";
 import { TimeZoneContext } from "./time-zone.ts";
 import type { TodoActions } from "./todo-actions.ts";
-import { isOverdue } from "./todo-view.ts";
+import { isOverdue, tagHref } from "./todo-view.ts";
 
 // The details form and subtasks are a chunk of their own, fetched when first wanted (or when the
 // pointer or focus reaches a Details button, so it is usually there by the click).
@@ -259,12 +259,19 @@ function TodoMeta({ todo, overdue }: { todo: Todo; overdue: boolean }) {
         </span>
       ) : null}
       {todo.tags.map((tag) => (
-        <span
+        <a
           key={tag}
-          className="rounded-full bg-brand-50 px-2 py-0.5 text-brand-700 dark:bg-slate-800 dark:text-slate-200"
+          href={tagHref(tag)}
+          title={`Show the todos tagged #${tag}`}
+          className="rounded-full bg-brand-50 px-2 py-0.5 text-brand-700 hover:underline dark:bg-slate-800 dark:text-slate-200"
+          onClick={(event) => {
+            if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+            event.preventDefault();
+            window.history.pushState(null, "", tagHref(tag));
+          }}
         >
           #{tag}
-        </span>
+        </a>
       ))}
       {todo.description ? (
         <span className="truncate text-slate-600 dark:text-slate-400">

@@ -92,6 +92,7 @@ export function TodoListSection({
 function EmptyState({ view, hasTodos }: { view: TodoView; hasTodos: boolean }) {
   let message = "Nothing to do yet. Add your first todo above.";
   if (hasTodos && view.q.trim()) message = `No todos match “${view.q.trim()}”.`;
+  else if (hasTodos && view.tag) message = `No todos tagged #${view.tag} here.`;
   else if (hasTodos && view.status === "active") message = "All done. Nothing active left!";
   else if (hasTodos && view.status === "completed") message = "No completed todos yet.";
   return <p className="px-4 py-10 text-center text-slate-600 dark:text-slate-400">{message}</p>;

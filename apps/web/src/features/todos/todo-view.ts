@@ -2,7 +2,11 @@ import { dayIn } from "@taskvault/contract/calendar";
 import type { Priority, Todo, TodoSort } from "@taskvault/contract/todos";
 import { dayLabel } from "./day-label.ts";
 
-/** What the todos page shows, as kept in its URL: `/?list=inbox&status=active&q=milk&sort=due`. */
+/**
+ * What the todos page shows, as kept in its URL: `/?list=inbox&status=active&q=milk&tag=shop&sort=due`.
+ * `q` and `tag` mean what the API's do: `q` searches title and description, `tag` keeps the todos
+ * that carry exactly that tag.
+ */
 export type StatusFilter = "all" | "active" | "completed";
 /**
  * Which todos by list: every todo (`all`), the Inbox (no list), one list by id, or by due date:
@@ -14,7 +18,14 @@ export type StatusFilter = "all" | "active" | "completed";
 export type ListFilter = "all" | "inbox" | "today" | "upcoming" | (string & {});
 
 export const DATE_VIEWS = new Set<string>(["today", "upcoming"]);
-export type TodoView = { status: StatusFilter; q: string; sort: TodoSort; list: ListFilter };
+export type TodoView = {
+  status: StatusFilter;
+  q: string;
+  sort: TodoSort;
+  list: ListFilter;
+  /** One tag, or none when absent or empty. */
+  tag?: string;
+};
 
 export const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
@@ -38,10 +49,12 @@ export function parseView(params: { get(name: string): string | null }): TodoVie
   const status = params.get("status");
   const sort = params.get("sort");
   const list = params.get("list");
+  const tag = (params.get("tag") ?? "").trim().slice(0, 64);
   return {
     list: list && /^[A-Za-z0-9-]{1,64}$/.test(list) ? list : "all",
     status: status === "active" || status === "completed" ? status : "all",
     q: (params.get("q") ?? "").slice(0, 200),
+    ...(tag && { tag }),
     sort: sort && SORT_VALUES.has(sort) ? (sort as TodoSort) : "position",
   };
 }
@@ -52,6 +65,7 @@ export function viewHref(view: TodoView): string {
   if (view.list !== "all") params.set("list", view.list);
   if (view.status !== "all") params.set("status", view.status);
   if (view.q.trim()) params.set("q", view.q.trim());
+  if (view.tag) params.set("tag", view.tag);
   if (view.sort !== "position") params.set("sort", view.sort);
   const query = params.toString();
   return query ? `/?${query}` : "/";
@@ -66,13 +80,20 @@ export function visibleTodos(todos: Todo[], view: TodoView, timeZone = "UTC", no
     if (!isInList(todo, view.list, today, timeZone, now)) return false;
     if (view.status === "active" && todo.completed) return false;
     if (view.status === "completed" && !todo.completed) return false;
+    // The API's `tag`: the tag itself, not a part of one.
+    if (view.tag && !todo.tags.includes(view.tag)) return false;
     if (!needle) return true;
-    // The API's `q`: title and description; tags are a filter of their own.
+    // The API's `q`: title and description; tags are a filter of their own (above).
     return todo.title.toLocaleLowerCase().includes(needle) || todo.description.toLocaleLowerCase().includes(needle);
   });
   // Date views read soonest first unless another order was asked for.
   const sort = DATE_VIEWS.has(view.list) && view.sort === "position" ? "due" : view.sort;
   return shown.sort(comparator(sort));
+}
+
+/** The todos carrying `tag`, in every list (a tag's chip on a todo leads there). */
+export function tagHref(tag: string): string {
+  return viewHref({ status: "all", q: "", sort: "position", list: "all", tag });
 }
 
 /** What manual order needs of an item: todos and lists alike. */

@@ -37,6 +37,19 @@ export function ViewControls({ view }: { view: TodoView }) {
           );
         })}
       </nav>
+      {view.tag ? (
+        <p className="flex items-center gap-1 rounded-full bg-brand-50 py-0.5 pr-1 pl-2 text-sm text-brand-700 dark:bg-slate-800 dark:text-slate-200">
+          Tagged #{view.tag}
+          <a
+            href={viewHref({ ...view, tag: "" })}
+            className="btn-ghost min-h-6 min-w-6 px-1 py-0 text-xs"
+            onClick={(event) => go(event, { ...view, tag: "" })}
+          >
+            <span aria-hidden="true">✕</span>
+            <span className="sr-only">Show todos with any tag, not only #{view.tag}</span>
+          </a>
+        </p>
+      ) : null}
       <div className="flex gap-2">
         <label className="sr-only" htmlFor="todo-search">
           Search todos
