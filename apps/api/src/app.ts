@@ -66,7 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const database =
     options.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
-  await migrate(database.db);
+  await database.withoutDeadline(() => migrate(database.db));
 
   const logger =
     options.logger === false
@@ -174,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every route of ours needs a session's access token unless it is declared public.
   await app.register(async (api) => {
     protectRoutes(api);
-    await api.register(opsRoutes);
+    await api.register(opsRoutes, { ping: database.ping });
     await api.register(authRoutes, { prefix: "/api/v1/auth" });
     await api.register(meRoutes, { prefix: "/api/v1/me" });
     await api.register(mfaRoutes, { prefix: "/api/v1/me" });

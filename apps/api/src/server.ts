@@ -1,8 +1,11 @@
 import { setFlagsFromString } from "node:v8";
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { waitForPostgres } from "./db/client.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long start-up waits for PostgreSQL before giving up (README: "Start-up"). */
+const DATABASE_STARTUP_WAIT_MS = 60_000;
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -14,6 +17,12 @@ async function main() {
       process.exit(1);
     }
     throw error;
+  }
+  if (config.DATABASE_URL) {
+    await waitForPostgres(config.DATABASE_URL, {
+      timeoutMs: DATABASE_STARTUP_WAIT_MS,
+      onWait: (message) => console.error(message),
+    });
   }
   const app = await buildApp({ config, logger: true });
   await app.listen({ port: config.API_PORT, host: config.HOST });

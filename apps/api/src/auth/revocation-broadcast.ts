@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { isUuid } from "../ids.ts";
+import { reportOutages } from "../plugins/redis.ts";
 import type { RevocationList, RevokedSession } from "./revocation.ts";
 
 /**
@@ -8,6 +9,8 @@ import type { RevocationList, RevokedSession } from "./revocation.ts";
  * revoked a session while its own publish failed. Normal propagation is the message (milliseconds).
  */
 const BACKSTOP_RELOAD_MS = 15_000;
+/** While the channel is down, revocations are read from the database this often (docs/deploy.md). */
+const OUTAGE_RELOAD_MS = 1_000;
 /** How long start-up waits for the first subscription before giving up. */
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
 
@@ -54,7 +57,7 @@ export async function startRevocationBroadcast(options: {
     maxRetriesPerRequest: null,
     connectionName: channel.replace(/[^\w:.-]/g, "_"),
   });
-  subscriber.on("error", (error) => log.warn({ err: error }, "revocation subscriber connection error"));
+  reportOutages(subscriber, log, "revocation channel");
   subscriber.on("message", (from, message) => {
     if (from !== channel) return;
     const entries = parseMessage(message);
@@ -106,11 +109,17 @@ export async function startRevocationBroadcast(options: {
     });
   });
 
+  // Pub/sub carries the normal case; the database is read every 15 s as a backstop, and every
+  // second while the channel is down, so a revocation reaches every instance within about 2 s.
+  let lastReload = Date.now();
   const backstop = setInterval(() => {
+    const isDown = subscriber.status !== "ready";
+    if (!isDown && Date.now() - lastReload < BACKSTOP_RELOAD_MS) return;
+    lastReload = Date.now();
     revocations.reload().catch(() => {
-      // The next tick tries again; pub/sub carries the normal case.
+      // The next tick tries again.
     });
-  }, BACKSTOP_RELOAD_MS);
+  }, OUTAGE_RELOAD_MS);
   backstop.unref();
 
   return {

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { embeddedStartParams } from "../../embedded-database.mjs";
+import { DatabaseDeadlineError } from "./availability.ts";
 import { withPreparedStatements as withPreparedPgliteStatements } from "./pglite-statements.ts";
 import * as schema from "./schema.ts";
 
@@ -15,6 +16,13 @@ export type Executor = Database | Transaction;
 
 export interface DatabaseHandle {
   db: Database;
+  /**
+   * Whether the database answers `select 1` within `timeoutMs`, on a connection of its own (not
+   * queued behind the request pool): what /readyz reports.
+   */
+  ping(timeoutMs: number): Promise<boolean>;
+  /** Runs `work` (the migrations at start-up) without the per-query deadline: it may be slow by nature. */
+  withoutDeadline<T>(work: () => Promise<T>): Promise<T>;
   kind: "postgres" | "pglite";
   close(): Promise<void>;
 }
@@ -25,6 +33,52 @@ export interface DatabaseOptions {
   /** Where PGlite keeps its files; omitted means in memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** How long a query may wait for a connection and run, all told (default QUERY_DEADLINE_MS). */
+  queryDeadlineMs?: number;
+}
+
+/**
+ * No request waits for PostgreSQL longer than this, whatever the database does: refusing
+ * connections, restarting, or a network path that swallows packets (decision 017). The server
+ * also stops a statement at this age (statement_timeout), so its work does not outlive the wait.
+ */
+export const QUERY_DEADLINE_MS = 5_000;
+/** A dead address is known in two seconds; the default, 30 s, is what made requests hang. */
+const CONNECT_TIMEOUT_S = 2;
+/**
+ * Seconds before reconnecting after the n-th failure: quick and capped, so the pool is back within
+ * half a second of the database (postgres.js's default grows to 20 s).
+ */
+const reconnectDelay = (failures: number) => Math.min(0.05 * 2 ** failures, 0.5);
+
+/** What a postgres.js query is to us: a thenable that can be cancelled (`state` once sent). */
+type PendingQuery = PromiseLike<unknown> & { cancel(): unknown };
+
+/**
+ * Makes `query` reject with DatabaseDeadlineError once `ms` pass. postgres.js queries run when
+ * first awaited, so the clock starts then.
+ */
+function withDeadline<Q extends PendingQuery>(query: Q, ms: number): Q {
+  const run = query.then.bind(query);
+  Object.defineProperty(query, "then", {
+    value: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          // A query still queued for a connection is dropped, so it never runs after the caller
+          // was told 503. One already sent is left to statement_timeout: cancelling it opens a
+          // cancel connection, which postgres.js builds with the shared message buffer that the
+          // busy connection may be writing (seen as corrupt messages under load).
+          if (!(query as { state?: unknown }).state) Promise.resolve(query.cancel()).catch(() => {});
+          reject(new DatabaseDeadlineError(`The database did not answer within ${ms} ms`));
+        }, ms);
+      });
+      return Promise.race([run(), deadline])
+        .finally(() => clearTimeout(timer))
+        .then(onFulfilled, onRejected);
+    },
+  });
+  return query;
 }
 
 /**
@@ -35,35 +89,79 @@ export interface DatabaseOptions {
  * repeat costs one round trip. Transactions and savepoints hand out their own `sql`, wrapped too.
  * (Behind PgBouncer in transaction mode this needs PgBouncer ≥ 1.21 with max_prepared_statements.)
  */
-function withPreparedStatements(sql: postgres.Sql): postgres.Sql {
+function withPreparedStatements(sql: postgres.Sql, deadlineMs: () => number | null): postgres.Sql {
   const unsafe = sql.unsafe;
   const begin = sql.begin as (...args: unknown[]) => Promise<unknown>;
   const savepoint = (sql as unknown as { savepoint?: (...args: unknown[]) => Promise<unknown> }).savepoint;
   const wrapScope =
-    (open: (...args: unknown[]) => Promise<unknown>) =>
+    (open: (...args: unknown[]) => Promise<unknown>, waitsForConnection: boolean) =>
     (...args: unknown[]) => {
       const body = args.pop() as (scoped: postgres.Sql) => unknown;
-      return open(...args, (scoped: postgres.Sql) => body(withPreparedStatements(scoped)));
+      let started = false;
+      const scope = open(...args, (scoped: postgres.Sql) => {
+        started = true;
+        return body(withPreparedStatements(scoped, deadlineMs));
+      });
+      // A transaction may run long, but it must get its connection in time like any query.
+      const ms = deadlineMs();
+      if (!waitsForConnection || ms === null) return scope;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          if (!started) reject(new DatabaseDeadlineError(`No database connection within ${ms} ms`));
+        }, ms);
+      });
+      return Promise.race([scope, deadline]).finally(() => clearTimeout(timer));
     };
   return Object.assign(sql, {
-    unsafe: (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-      unsafe(query, params, { ...options, prepare: true }),
-    begin: wrapScope(begin),
-    ...(savepoint && { savepoint: wrapScope(savepoint) }),
+    unsafe: (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+      const pending = unsafe(query, params, { ...options, prepare: true });
+      const ms = deadlineMs();
+      return ms === null ? pending : withDeadline(pending, ms);
+    },
+    begin: wrapScope(begin, true),
+    ...(savepoint && { savepoint: wrapScope(savepoint, false) }),
   });
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
+    const queryDeadlineMs = options.queryDeadlineMs ?? QUERY_DEADLINE_MS;
+    let deadlinesOn = true;
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
+      connect_timeout: CONNECT_TIMEOUT_S,
+      backoff: reconnectDelay,
+      connection: { statement_timeout: queryDeadlineMs },
     });
-    const db = drizzlePostgres({ client: withPreparedStatements(client), schema }) as unknown as Database;
+    const db = drizzlePostgres({
+      client: withPreparedStatements(client, () => (deadlinesOn ? queryDeadlineMs : null)),
+      schema,
+    }) as unknown as Database;
+    // One connection for readiness probes alone, so a probe never waits behind requests.
+    const probe = postgres(options.url, {
+      max: 1,
+      onnotice: () => {},
+      connect_timeout: 1,
+      backoff: reconnectDelay,
+      idle_timeout: 60,
+    });
     return {
       db,
       kind: "postgres",
-      close: () => client.end({ timeout: 5 }),
+      ping: (timeoutMs) => answersWithin(withDeadline(probe`select 1`, timeoutMs), timeoutMs),
+      async withoutDeadline(work) {
+        deadlinesOn = false;
+        try {
+          return await work();
+        } finally {
+          deadlinesOn = true;
+        }
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), probe.end({ timeout: 1 })]);
+      },
     };
   }
   let dataDir: string | undefined;
@@ -85,6 +183,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       kind: "pglite",
+      withoutDeadline: (work) => work(),
+      ping: (timeoutMs) => answersWithin(client.query("select 1"), timeoutMs),
       async close() {
         await client.close();
         releaseLock();
@@ -94,6 +194,61 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     releaseLock();
     throw error;
   }
+}
+
+/** Where a DATABASE_URL points, for messages: host and port, never the user or password. */
+export function describePostgres(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL at ${parsed.hostname || "localhost"}:${parsed.port || 5432} (DATABASE_URL)`;
+  } catch {
+    return "PostgreSQL (DATABASE_URL, which is not a valid URL)";
+  }
+}
+
+/**
+ * Start-up with the database down (a host reboot brings both up at once): tries every second
+ * until PostgreSQL answers, telling `onWait` each time, and throws naming DATABASE_URL once
+ * `timeoutMs` have passed.
+ */
+export async function waitForPostgres(
+  url: string,
+  { timeoutMs, onWait }: { timeoutMs: number; onWait(message: string): void },
+): Promise<void> {
+  const started = performance.now();
+  const where = describePostgres(url);
+  for (let attempt = 1; ; attempt++) {
+    const probe = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
+    try {
+      await probe`select 1`;
+      return;
+    } catch (error) {
+      const reason = (error as { code?: string }).code ?? (error as Error).message;
+      const waited = performance.now() - started;
+      if (waited >= timeoutMs) {
+        throw new Error(
+          `${where} did not answer within ${Math.round(waited / 1000)} s (${reason}); check DATABASE_URL`,
+        );
+      }
+      onWait(`waiting for ${where} … (${reason}, attempt ${attempt})`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } finally {
+      await probe.end({ timeout: 1 }).catch(() => {});
+    }
+  }
+}
+
+/** True when `query` succeeds within `timeoutMs`; false when it fails or is late. */
+async function answersWithin(query: PromiseLike<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = Promise.resolve(query).then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([answered, late]).finally(() => clearTimeout(timer));
 }
 
 export class DatabaseInUseError extends Error {}

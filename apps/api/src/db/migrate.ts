@@ -32,6 +32,8 @@ export async function migrate(db: Database): Promise<string[]> {
   const folder = join(apiRoot(), "drizzle");
   const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as Journal;
   return db.transaction(async (tx) => {
+    // Migrations (and waiting for another instance's) may take their time (decision 017).
+    await tx.execute(sql`set local statement_timeout = 0`);
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
     await tx.execute(sql`create table if not exists taskvault_migrations (
       tag text primary key, hash text not null, applied_at timestamptz not null default now())`);

@@ -1,14 +1,16 @@
 // /healthz, /readyz, /.well-known/jwks.json – liveness, readiness and the public signing keys
 
 import { Problem } from "@taskvault/contract/errors";
-import { sql } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { problemFor } from "../errors.ts";
 
 const Status = z.object({ status: z.string() });
 
-export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
+/** /readyz answers within this, whatever the database does (decision 017). */
+const READINESS_TIMEOUT_MS = 800;
+
+export const opsRoutes: FastifyPluginAsyncZod<{ ping(timeoutMs: number): Promise<boolean> }> = async (app, options) => {
   app.get(
     "/healthz",
     {
@@ -35,15 +37,12 @@ export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (_request, reply) => {
-      try {
-        await app.db.execute(sql`select 1`);
-        return { status: "ready" };
-      } catch {
-        return reply
-          .code(503)
-          .type("application/problem+json")
-          .send(problemFor("service_unavailable", "The database does not answer"));
-      }
+      if (await options.ping(READINESS_TIMEOUT_MS)) return { status: "ready" };
+      return reply
+        .code(503)
+        .header("retry-after", "1")
+        .type("application/problem+json")
+        .send(problemFor("service_unavailable", "The database does not answer"));
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { isDatabaseUnavailable } from "../db/availability.ts";
 import { AppError, type FieldErrors, problemFor } from "../errors.ts";
 
 const PROBLEM_JSON = "application/problem+json; charset=utf-8";
@@ -15,6 +16,9 @@ const FRAMEWORK_ERRORS: Record<string, AppError | (() => AppError)> = {
   FST_ERR_BAD_URL: () => new AppError("bad_request", "The URL is malformed"),
   FST_ERR_ASYNC_CONSTRAINT: () => new AppError("bad_request", "The request is malformed"),
 };
+
+/** A database back within seconds (a restart, a failover) is the case to serve: ask again soon. */
+const DATABASE_RETRY_AFTER_S = 1;
 
 interface ValidationIssue {
   instancePath?: string;
@@ -50,6 +54,12 @@ function toAppError(error: FastifyError): AppError | null {
     if (where === "params") return new AppError("not_found");
     if (where === "headers") return new AppError("bad_request", "A request header is invalid", { errors });
     return new AppError("invalid_query", "The query string is invalid", { errors });
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The request never reached a decision: retrying it shortly is safe and what a client should do.
+    return new AppError("service_unavailable", "The database is not available; try again shortly", {
+      headers: { "retry-after": String(DATABASE_RETRY_AFTER_S) },
+    });
   }
   const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
   if (known) return typeof known === "function" ? known() : known;

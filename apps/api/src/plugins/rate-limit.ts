@@ -5,6 +5,7 @@ import { accountKeyOfMfaToken, signInAccountKey } from "../auth/sign-in.ts";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { appendRouteHook } from "./route-hooks.ts";
+import { sharedThrottleStore } from "./throttle-store.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -104,7 +105,7 @@ function createFailureBackoff(
     keyGenerator: (request) => `${options.name}:${keyed.get(request)}`,
     max: (request) => (peeking.has(request) ? Number.MAX_SAFE_INTEGER : 0),
     timeWindow: options.forgetAfterMs,
-    skipOnError: true,
+    skipOnError: false,
     // Not in the published typings of createRateLimit, but honoured: the options are merged into the route's store.
     ...{ continueExceeding: true, cache: LOCAL_CACHE_SIZE },
   });
@@ -142,18 +143,21 @@ function createFailureBackoff(
  *   onRequest, before the body is even parsed);
  * - failed sign-ins add growing back-off per account and per client IP (see createFailureBackoff).
  * Counters live in Redis when REDIS_URL is set, so all instances share them. If Redis is
- * unreachable the throttles let requests through (skipOnError) rather than failing every sign-in.
+ * unreachable (or hangs: each command has a timeout, plugins/redis.ts) the counters fall back to
+ * this instance's memory and count double (throttle-store.ts): stricter, never off.
  * Refused requests are 429 problem+json `rate_limited` with Retry-After, through the error handler.
  */
 export const rateLimitPlugin = fp(async (app: FastifyInstance, options: { config: ThrottleConfig }) => {
   const { config } = options;
   if (config.AUTH_RATE_LIMIT === "off") return;
 
+  const nameSpace = `${config.REDIS_KEY_PREFIX}rate-limit:`;
   await app.register(rateLimit, {
     global: false,
-    ...(app.redis ? { redis: app.redis } : {}),
-    nameSpace: `${config.REDIS_KEY_PREFIX}rate-limit:`,
-    skipOnError: true,
+    // Shared by every instance in Redis; in this instance's memory, stricter, while Redis is away.
+    ...(app.redis ? { store: sharedThrottleStore(app.redis, nameSpace, LOCAL_CACHE_SIZE, () => {}) } : {}),
+    nameSpace,
+    skipOnError: false,
     cache: LOCAL_CACHE_SIZE,
     errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl, "Too many requests from this address"),
   });

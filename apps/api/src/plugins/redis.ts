@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Redis } from "ioredis";
 
@@ -10,6 +10,29 @@ declare module "fastify" {
 }
 
 const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * A Redis that hangs instead of dying (a stopped process, a dead network path) costs a command
+ * this long at most; callers then fall back (throttles to memory, revocations to the database).
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Logs one warning when a Redis connection goes down and one line when it is back, however many
+ * reconnect attempts and failed commands lie between (decision 017).
+ */
+export function reportOutages(connection: Redis, log: FastifyBaseLogger, what: string): void {
+  let down = false;
+  connection.on("error", (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ err: error }, `${what}: Redis is unreachable; falling back until it is back`);
+  });
+  connection.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log.info(`${what}: Redis is back`);
+  });
+}
 
 /**
  * One ioredis connection per instance, shared by the rate limiter and the revocation publisher;
@@ -26,11 +49,13 @@ export const redisPlugin = fp(async (app: FastifyInstance, options: { url: strin
   const redis: Redis = new Redis(options.url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    // A command fails after one reconnect attempt instead of queueing for as long as Redis is away,
-    // so a throttle check degrades (see rate-limit.ts) rather than holding requests open.
+    // A command fails at once while Redis is away, and after REDIS_COMMAND_TIMEOUT_MS when it
+    // hangs, so a throttle check falls back (see rate-limit.ts) rather than holding requests open.
     maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
   });
-  redis.on("error", (error) => app.log.warn({ err: error }, "redis connection error"));
+  reportOutages(redis, app.log, "shared state");
   try {
     await redis.connect();
   } catch (error) {
