@@ -55,6 +55,7 @@ export async function startRevocationBroadcast(options: {
   const subscriber = redis.duplicate({
     autoResubscribe: false,
     maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
     connectionName: channel.replace(/[^\w:.-]/g, "_"),
   });
   reportOutages(subscriber, log, "revocation channel");

@@ -7,6 +7,7 @@ import type { Database } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
 import { changeSeqs, pendingChanges } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
+import { reportOutages } from "../plugins/redis.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -183,8 +184,13 @@ async function subscribe(
   wakeAll: () => void,
   log: FastifyBaseLogger,
 ): Promise<Redis> {
-  const subscriber = redis.duplicate({ maxRetriesPerRequest: null, connectionName: channel.replace(/[^\w:.-]/g, "_") });
-  subscriber.on("error", (error) => log.warn({ err: error }, "change subscriber connection error"));
+  // A subscriber waits for messages: its (re)subscription queues until it is connected.
+  const subscriber = redis.duplicate({
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    connectionName: channel.replace(/[^\w:.-]/g, "_"),
+  });
+  reportOutages(subscriber, log, "change channel");
   subscriber.on("message", (from, message) => {
     const [sender, userId] = message.split(" ");
     if (from === channel && sender !== instanceId && userId) wake(userId);

@@ -60,6 +60,7 @@ type PendingQuery = PromiseLike<unknown> & { cancel(): unknown };
  */
 function withDeadline<Q extends PendingQuery>(query: Q, ms: number): Q {
   const run = query.then.bind(query);
+  // biome-ignore lint/suspicious/noThenProperty: the query stays a postgres.js query (drizzle calls its methods); only awaiting it gains the deadline
   Object.defineProperty(query, "then", {
     value: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => {
       let timer: NodeJS.Timeout | undefined;
