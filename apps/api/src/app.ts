@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
 import { createAccessTokens } from "./auth/access-tokens.ts";
+import { accountComposers } from "./auth/account-mail.ts";
 import type { AuthContext } from "./auth/context.ts";
 import { startAuthEventPurge } from "./auth/events.ts";
 import { meRoutes } from "./auth/me-routes.ts";
@@ -19,6 +20,9 @@ import type { Config } from "./config.ts";
 import { type Database, type DatabaseHandle, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { listRoutes } from "./lists/routes.ts";
+import { reminderComposer } from "./mail/reminders.ts";
+import { startMailSender } from "./mail/sender.ts";
+import { createMailTransport } from "./mail/transport.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { authenticatePlugin, protectRoutes } from "./plugins/authenticate.ts";
 import { errorsPlugin, frameworkErrors } from "./plugins/errors.ts";
@@ -164,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate("changeHub", changeHub);
   app.addHook("preClose", () => changeHub.close());
   publishWritesOnResponse(app, changeHub);
+  startMail(app, config, database.db);
   const compaction = startChangeCompaction(database.db, config.CHANGES_RETENTION_DAYS, app.log);
   app.addHook("onClose", async () => compaction.close());
   await app.register(rateLimitPlugin, { config });
@@ -173,9 +178,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Every route of ours needs a session's access token unless it is declared public.
   await app.register(async (api) => {
-    protectRoutes(api);
+    protectRoutes(api, { requireVerifiedEmail: config.AUTH_REQUIRE_VERIFIED_EMAIL });
     await api.register(opsRoutes, { ping: database.ping });
-    await api.register(authRoutes, { prefix: "/api/v1/auth" });
+    await api.register(authRoutes, { prefix: "/api/v1/auth", signup: config.AUTH_SIGNUP });
     await api.register(meRoutes, { prefix: "/api/v1/me" });
     await api.register(mfaRoutes, { prefix: "/api/v1/me" });
     await api.register(todoRoutes, { prefix: "/api/v1/todos" });
@@ -190,4 +195,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   });
   return app;
+}
+
+/**
+ * The outbox sender (docs/decisions/019-mail-outbox.md), on every instance. Production without
+ * SMTP_URL keeps messages in the outbox, says so once and logs nothing about them.
+ */
+function startMail(app: FastifyInstance, config: Config, db: Database): void {
+  const transport = createMailTransport(config);
+  if (!transport) {
+    app.log.warn(
+      "SMTP_URL is not set: no email is sent (verification, password reset, notices, reminders wait in the outbox)",
+    );
+    return;
+  }
+  const context = { publicUrl: config.PUBLIC_URL };
+  const sender = startMailSender({
+    db,
+    transport,
+    composers: { ...accountComposers(db, context), reminder: reminderComposer(db, context) },
+    pollMs: config.MAIL_POLL_SECONDS * 1000,
+    retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000,
+    retryForMs: config.MAIL_RETRY_HOURS * 3600 * 1000,
+    sendTimeoutMs: config.MAIL_SEND_TIMEOUT_SECONDS * 1000,
+    log: app.log,
+  });
+  // Before the database closes: a round in progress finishes its sends and marks them.
+  app.addHook("preClose", () => sender.close());
 }

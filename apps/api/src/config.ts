@@ -45,7 +45,8 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /**
      * The address people open the web app at. Its host is the passkey relying party id and it is
-     * the origin passkey ceremonies must come from (WebAuthn L3 §7.1 steps 9 and 13).
+     * the origin passkey ceremonies must come from (WebAuthn L3 §7.1 steps 9 and 13); every link in
+     * an email is built from it. Default http://localhost:$PORT.
      */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     AUTH_ISSUER: z.string().min(1).default("taskvault"),
@@ -65,6 +66,33 @@ const EnvSchema = z
     STREAM_STALL_SECONDS: z.coerce.number().positive().default(30),
     /** Mean event-loop delay, in ms, beyond which requests are answered 503 with Retry-After (0 = never). */
     API_MAX_EVENT_LOOP_DELAY: z.coerce.number().int().min(0).default(1000),
+    /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; unset: no SMTP. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("Taskvault <taskvault@localhost>"),
+    /** Seconds between two looks at the outbox for due messages and reminders (docs/decisions/019). */
+    MAIL_POLL_SECONDS: z.coerce.number().positive().default(2),
+    /** The first retry of a refused message waits this long; each further one twice as long (capped at an hour). */
+    MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
+    /** Longest wait for an SMTP server's answer at each step (connect, greeting, each command). */
+    MAIL_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    /** How long a message is retried before it is marked failed. */
+    MAIL_RETRY_HOURS: z.coerce.number().positive().default(24),
+    /** `closed`: no one can sign up (POST /auth/signup answers 403 signup_closed). */
+    AUTH_SIGNUP: z.enum(["open", "closed"]).default("open"),
+    /** `true`: an account whose email is not verified can do little more than verify it (403 email_unverified). */
+    AUTH_REQUIRE_VERIFIED_EMAIL: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((value) => value === "true"),
+    /** Reset-link requests per client IP per hour. */
+    AUTH_FORGOT_IP_LIMIT: z.coerce.number().int().positive().default(30),
+    /** Reset-link requests per email address per hour (counted the same whether an account exists or not). */
+    AUTH_FORGOT_ADDRESS_LIMIT: z.coerce.number().int().positive().default(5),
+    /** Seconds an account waits between two requests for a fresh verification link. */
+    AUTH_VERIFICATION_RESEND_SECONDS: z.coerce.number().int().positive().default(60),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -11,6 +11,8 @@ const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   invalid_code: { status: 401, title: "Invalid code" },
   invalid_mfa_token: { status: 401, title: "Invalid or expired sign-in step" },
   forbidden: { status: 403, title: "Forbidden" },
+  signup_closed: { status: 403, title: "Sign-up is closed" },
+  email_unverified: { status: 403, title: "Email not verified" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   email_taken: { status: 409, title: "Email already registered" },
@@ -39,18 +41,24 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+    options: { errors?: FieldErrors; headers?: Record<string, string>; status?: number } = {},
   ) {
     super(detail ?? STATUS[code].title);
     this.code = code;
-    this.status = STATUS[code].status;
+    // A code keeps its meaning under another status: an emailed link's bad token is a 400, not a 401.
+    this.status = options.status ?? STATUS[code].status;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
   }
 }
 
-export function problemFor(code: ErrorCode, detail?: string, errors?: FieldErrors): Problem {
-  const { status, title } = STATUS[code];
+export function problemFor(
+  code: ErrorCode,
+  detail?: string,
+  errors?: FieldErrors,
+  status = STATUS[code].status,
+): Problem {
+  const { title } = STATUS[code];
   return {
     type: `https://taskvault.dev/problems/${code.replaceAll("_", "-")}`,
     title,

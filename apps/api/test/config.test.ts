@@ -55,6 +55,11 @@ describe("configuration", () => {
     ["REDIS_URL", "http://x"],
     ["AUTH_KEY_SECRET", "c2hvcnQ="],
     ["NODE_ENV", "staging"],
+    ["PUBLIC_URL", "ftp://example.com"],
+    ["PUBLIC_URL", "not a url"],
+    ["SMTP_URL", "http://mail.example.com"],
+    ["AUTH_SIGNUP", "sometimes"],
+    ["AUTH_REQUIRE_VERIFIED_EMAIL", "yes"],
   ])("a bad %s names the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
@@ -65,6 +70,33 @@ describe("configuration", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/AUTH_KEY_SECRET.*required.*production/);
     const secret = Buffer.alloc(32, 7).toString("base64");
     expect(loadConfig({ NODE_ENV: "production", AUTH_KEY_SECRET: secret }).AUTH_KEY_SECRET).toBe(secret);
+  });
+
+  it("has the mail and recovery defaults of the contract, and reads each of their variables", () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({
+      PUBLIC_URL: "http://localhost:3000",
+      MAIL_FROM: "Taskvault <taskvault@localhost>",
+      AUTH_SIGNUP: "open",
+      AUTH_REQUIRE_VERIFIED_EMAIL: false,
+    });
+    expect(defaults.SMTP_URL).toBeUndefined();
+    expect(loadConfig({ PORT: "3100" }).PUBLIC_URL).toBe("http://localhost:3100");
+    expect(
+      loadConfig({
+        PUBLIC_URL: "https://todo.example.com/",
+        SMTP_URL: "smtps://user:pass@mail.example.com:465",
+        MAIL_FROM: "Todos <todos@example.com>",
+        AUTH_SIGNUP: "closed",
+        AUTH_REQUIRE_VERIFIED_EMAIL: "true",
+      }),
+    ).toMatchObject({
+      PUBLIC_URL: "https://todo.example.com",
+      SMTP_URL: "smtps://user:pass@mail.example.com:465",
+      MAIL_FROM: "Todos <todos@example.com>",
+      AUTH_SIGNUP: "closed",
+      AUTH_REQUIRE_VERIFIED_EMAIL: true,
+    });
   });
 
   it("treats empty variables as unset", () => {

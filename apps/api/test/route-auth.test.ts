@@ -30,6 +30,9 @@ const PUBLIC = [
   "POST /api/v1/auth/signin/mfa",
   "POST /api/v1/auth/passkey/options",
   "POST /api/v1/auth/passkey",
+  "POST /api/v1/auth/email/verify",
+  "POST /api/v1/auth/password/forgot",
+  "POST /api/v1/auth/password/reset",
 ];
 const isPublic = ({ method, url }: { method: string; url: string }) =>
   PUBLIC.includes(`${method} ${url}`) || url === "/docs" || url.startsWith("/docs/") || url.startsWith("/docs*");

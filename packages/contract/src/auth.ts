@@ -49,6 +49,8 @@ export const User = z.object({
   email: z.string(),
   name: z.string(),
   createdAt: DateTime,
+  /** The address was proven to reach the user (verification link, password reset or confirmed change). */
+  emailVerified: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 
@@ -87,12 +89,45 @@ export const UpdateMe = z.strictObject({
 export type UpdateMe = z.infer<typeof UpdateMe>;
 
 /**
- * `GET /api/v1/me/preferences`: settings that are not part of the contract's `User` (which stays
- * `{id, email, name, createdAt}`). `timezone` is the zone "today" and new todos default to; it is
- * changed with `PATCH /api/v1/me`.
+ * `GET /api/v1/me/preferences`: settings that are not part of the contract's `User`. `timezone` is
+ * the zone "today" and new todos default to (also changed with `PATCH /api/v1/me`);
+ * `emailReminders`: each todo's `remindAt` also sends an email.
  */
-export const Preferences = z.object({ timezone: z.string() });
+export const Preferences = z.object({ timezone: z.string(), emailReminders: z.boolean() });
 export type Preferences = z.infer<typeof Preferences>;
+
+/** `PATCH /api/v1/me/preferences` → 200 `Preferences`. */
+export const UpdatePreferences = z.strictObject({
+  timezone: TimeZone.optional(),
+  emailReminders: z.boolean().optional(),
+});
+export type UpdatePreferences = z.infer<typeof UpdatePreferences>;
+
+/** A token from an emailed link: 256 bits, base64url. Only bounded here; an unknown one is 400 invalid_token. */
+export const EmailToken = z.string().min(1, "The link's token is missing").max(200);
+
+/** `POST /api/v1/auth/email/verify` → 200 `User`: confirms a sign-up's address or an email change. */
+export const VerifyEmail = z.strictObject({ token: EmailToken });
+export type VerifyEmail = z.infer<typeof VerifyEmail>;
+
+/** `POST /api/v1/auth/password/forgot` → 202 `Accepted`, the same whether or not the account exists. */
+export const ForgotPassword = z.strictObject({ email: Email });
+export type ForgotPassword = z.infer<typeof ForgotPassword>;
+
+/** `POST /api/v1/auth/password/reset` → 204. */
+export const ResetPassword = z.strictObject({ token: EmailToken, newPassword: Password });
+export type ResetPassword = z.infer<typeof ResetPassword>;
+
+/** `PUT /api/v1/me/email` → 202 `Accepted`: a confirmation link goes to the new address. */
+export const ChangeEmail = z.strictObject({
+  email: Email,
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type ChangeEmail = z.infer<typeof ChangeEmail>;
+
+/** The body of a 202: the request is taken and a message is on its way (or, for forgot, may be). */
+export const Accepted = z.object({ message: z.string() });
+export type Accepted = z.infer<typeof Accepted>;
 
 export const ChangePassword = z.strictObject({
   currentPassword: z.string().min(1, "Enter your current password").max(1024),

@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   "invalid_code",
   "invalid_mfa_token",
   "forbidden",
+  "signup_closed",
+  "email_unverified",
   "not_found",
   "method_not_allowed",
   "email_taken",

@@ -1,4 +1,13 @@
-import type { ChangePassword, DeleteMe, Preferences, Session, SignUp, UpdateMe, User } from "@taskvault/contract/auth";
+import type {
+  ChangePassword,
+  DeleteMe,
+  Preferences,
+  Session,
+  SignUp,
+  UpdateMe,
+  UpdatePreferences,
+  User,
+} from "@taskvault/contract/auth";
 import { eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import {
@@ -7,6 +16,7 @@ import {
   changes,
   idempotencyKeys,
   lists,
+  mailOutbox,
   pendingChanges,
   refreshTokens,
   sessions,
@@ -14,14 +24,16 @@ import {
   users,
 } from "../db/schema.ts";
 import { AppError, validationError } from "../errors.ts";
+import { enqueueMessage } from "../mail/outbox.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
+import { notifySecurityEvent } from "./security-notices.ts";
 import { revokeSessionsIn, startSession } from "./sessions.ts";
 import { findUser, toUser } from "./users.ts";
 
 const UNIQUE_VIOLATION = "23505";
 
-const commonPasswordError = (field: string) =>
+export const commonPasswordError = (field: string) =>
   validationError(field, "This password is too common; choose one that is harder to guess");
 
 export async function signUp(ctx: AuthContext, input: SignUp, client: ClientInfo): Promise<Session> {
@@ -43,6 +55,7 @@ export async function signUp(ctx: AuthContext, input: SignUp, client: ClientInfo
           updatedAt: now,
         })
         .returning();
+      await enqueueMessage(tx, { kind: "verify_email", userId: user!.id });
       // A new account has no second factor yet: nothing for completeSignIn (auth/sign-in.ts) to ask.
       return startSession(ctx, tx, user!, client, "signed_up", false);
     });
@@ -53,9 +66,9 @@ export async function signUp(ctx: AuthContext, input: SignUp, client: ClientInfo
   }
 }
 
-const emailTaken = () => new AppError("email_taken", "An account with this email already exists");
+export const emailTaken = () => new AppError("email_taken", "An account with this email already exists");
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
     if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
   }
@@ -63,7 +76,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Wrong passwords on account changes are 401 invalid_credentials, like sign-in. */
-async function checkPassword(ctx: AuthContext, user: typeof users.$inferSelect, password: string) {
+export async function checkPassword(ctx: AuthContext, user: typeof users.$inferSelect, password: string) {
   if (!(await ctx.passwords.verify(user.passwordHash, password))) {
     throw new AppError("invalid_credentials", "The password is incorrect");
   }
@@ -74,9 +87,31 @@ export async function getMe(ctx: AuthContext, caller: Caller): Promise<User> {
 }
 
 export async function getPreferences(ctx: AuthContext, caller: Caller): Promise<Preferences> {
-  const user = await findUser(ctx, caller.userId);
-  return { timezone: user.timezone };
+  return toPreferences(await findUser(ctx, caller.userId));
 }
+
+export async function updatePreferences(
+  ctx: AuthContext,
+  caller: Caller,
+  input: UpdatePreferences,
+): Promise<Preferences> {
+  const [user] = await ctx.db
+    .update(users)
+    .set({
+      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      ...(input.emailReminders !== undefined && { emailReminders: input.emailReminders }),
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, caller.userId))
+    .returning();
+  if (!user) throw new AppError("invalid_token", "The account no longer exists");
+  return toPreferences(user);
+}
+
+const toPreferences = (user: typeof users.$inferSelect): Preferences => ({
+  timezone: user.timezone,
+  emailReminders: user.emailReminders,
+});
 
 export async function updateMe(ctx: AuthContext, caller: Caller, input: UpdateMe): Promise<User> {
   const [user] = await ctx.db
@@ -106,6 +141,7 @@ export async function changePassword(
   const revoked = await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, caller.userId));
     await recordAuthEvent(tx, caller.userId, "password_changed", caller.sessionId, client);
+    await notifySecurityEvent(tx, caller.userId, "password_changed", client);
     return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "password_changed");
   });
   ctx.revocations.publish(revoked);
@@ -125,6 +161,8 @@ export async function deleteAccount(ctx: AuthContext, caller: Caller, input: Del
     await tx.delete(todos).where(eq(todos.userId, user.id));
     await tx.delete(lists).where(eq(lists.userId, user.id));
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, user.id));
+    // Unsent messages about the account go too (its email tokens go with the user row).
+    await tx.delete(mailOutbox).where(eq(mailOutbox.userId, user.id));
     await tx.delete(refreshTokens).where(eq(refreshTokens.userId, user.id));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
     await tx.delete(users).where(eq(users.id, user.id));

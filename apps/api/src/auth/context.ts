@@ -19,7 +19,14 @@ export interface AuthContext {
   recoveryCodeKey: Buffer;
   /** The passkey relying party: PUBLIC_URL's host and origin. */
   relyingParty: RelyingParty;
-  config: Pick<Config, "AUTH_ACCESS_TTL" | "AUTH_REFRESH_TTL" | "AUTH_SESSION_MAX_AGE" | "AUTH_REFRESH_REUSE_GRACE">;
+  config: Pick<
+    Config,
+    | "AUTH_ACCESS_TTL"
+    | "AUTH_REFRESH_TTL"
+    | "AUTH_SESSION_MAX_AGE"
+    | "AUTH_REFRESH_REUSE_GRACE"
+    | "AUTH_VERIFICATION_RESEND_SECONDS"
+  >;
 }
 
 /** Who made a request: recorded on the session for the session list. */

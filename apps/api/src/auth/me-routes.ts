@@ -1,9 +1,19 @@
 // /api/v1/me – the signed-in user's profile, password, account and security trail
-import { ChangePassword, DeleteMe, Preferences, UpdateMe, User } from "@taskvault/contract/auth";
+import {
+  Accepted,
+  ChangeEmail,
+  ChangePassword,
+  DeleteMe,
+  Preferences,
+  UpdateMe,
+  UpdatePreferences,
+  User,
+} from "@taskvault/contract/auth";
 import { AuthEventPage, ListAuthEventsQuery } from "@taskvault/contract/events";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { clientInfo } from "../http/client-info.ts";
-import { changePassword, deleteAccount, getMe, getPreferences, updateMe } from "./accounts.ts";
+import { changePassword, deleteAccount, getMe, getPreferences, updateMe, updatePreferences } from "./accounts.ts";
+import { requestEmailChange, resendVerification } from "./email-verification.ts";
 import { listAuthEvents } from "./events.ts";
 
 const tags = ["me"];
@@ -11,7 +21,10 @@ const tags = ["me"];
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/",
-    { schema: { operationId: "getMe", tags, summary: "The signed-in user", response: { 200: User } } },
+    {
+      config: { unverifiedEmail: "allowed" },
+      schema: { operationId: "getMe", tags, summary: "The signed-in user", response: { 200: User } },
+    },
     (request) => getMe(app.auth, request.caller),
   );
 
@@ -21,11 +34,56 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: "getPreferences",
         tags,
-        summary: "The user's preferences: the time zone set with PATCH /me",
+        summary: "The user's preferences: time zone and email reminders",
         response: { 200: Preferences },
       },
     },
     (request) => getPreferences(app.auth, request.caller),
+  );
+
+  app.patch(
+    "/preferences",
+    {
+      schema: {
+        operationId: "updatePreferences",
+        tags,
+        summary: "Change preferences: with emailReminders on, each todo's remindAt also sends an email",
+        body: UpdatePreferences,
+        response: { 200: Preferences },
+      },
+    },
+    (request) => updatePreferences(app.auth, request.caller, request.body),
+  );
+
+  app.post(
+    "/email/verification",
+    {
+      config: { unverifiedEmail: "allowed" },
+      schema: {
+        operationId: "resendVerification",
+        tags,
+        summary: "Send a fresh verification link (one a minute: 429 with Retry-After)",
+        response: { 202: Accepted },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await resendVerification(app.auth, request.caller)),
+  );
+
+  app.put(
+    "/email",
+    {
+      schema: {
+        operationId: "changeEmail",
+        tags,
+        summary: "Change the email address: a confirmation link goes to the new one, a notice to the current one",
+        description:
+          "The address changes when POST /auth/email/verify gets the link's token. 401 for a wrong password, 409 if the address is taken.",
+        body: ChangeEmail,
+        response: { 202: Accepted },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await requestEmailChange(app.auth, request.caller, request.body, clientInfo(request))),
   );
 
   app.patch(
@@ -60,7 +118,10 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     "/",
-    { schema: { operationId: "deleteAccount", tags, summary: "Delete the account and all its data", body: DeleteMe } },
+    {
+      config: { unverifiedEmail: "allowed" },
+      schema: { operationId: "deleteAccount", tags, summary: "Delete the account and all its data", body: DeleteMe },
+    },
     async (request, reply) => {
       await deleteAccount(app.auth, request.caller, request.body);
       // The security trail is deleted with the account, so the deletion is recorded here, in the log.

@@ -1,16 +1,31 @@
-// /api/v1/auth/* – sign-up, sign-in, refresh, sign-out and the session list
-import { Refresh, Session, SessionList, SessionParams, SignIn, SignUp } from "@taskvault/contract/auth";
+// /api/v1/auth/* – sign-up, sign-in, refresh, sign-out, the session list, email links and password reset
+import {
+  Accepted,
+  ForgotPassword,
+  Refresh,
+  ResetPassword,
+  Session,
+  SessionList,
+  SessionParams,
+  SignIn,
+  SignUp,
+  User,
+  VerifyEmail,
+} from "@taskvault/contract/auth";
 import { MfaRequired, PasskeySignIn, PasskeySignInOptions, SignInMfa } from "@taskvault/contract/mfa";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { AppError } from "../errors.ts";
 import { clientInfo } from "../http/client-info.ts";
 import { signUp } from "./accounts.ts";
+import { verifyEmail } from "./email-verification.ts";
 import { createAuthenticationOptions } from "./passkeys.ts";
+import { requestPasswordReset, resetPassword } from "./recovery.ts";
 import { listSessions, refreshSession, revokeOwnSession, signOut, signOutEverywhere } from "./sessions.ts";
 import { signInWithPasskey, signInWithPassword, signInWithSecondFactor } from "./sign-in.ts";
 
 const tags = ["auth"];
 
-export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+export const authRoutes: FastifyPluginAsyncZod<{ signup: "open" | "closed" }> = async (app, options) => {
   app.post(
     "/signup",
     {
@@ -18,9 +33,15 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: "signUp",
         tags,
-        summary: "Create an account and a session",
+        summary: "Create an account and a session; a verification link goes to the address",
+        description: "403 `signup_closed` when the deployment runs with AUTH_SIGNUP=closed.",
         body: SignUp,
         response: { 201: Session },
+      },
+      // Before the body is read: a closed door says so whatever was sent.
+      onRequest: async () => {
+        if (options.signup === "closed")
+          throw new AppError("signup_closed", "This server does not accept new accounts");
       },
     },
     async (request, reply) => reply.code(201).send(await signUp(app.auth, request.body, clientInfo(request))),
@@ -107,10 +128,60 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => refreshSession(app.auth, request.body.refreshToken, clientInfo(request)),
   );
 
-  // The routes of a signed-in user's own sessions.
+  app.post(
+    "/email/verify",
+    {
+      config: { auth: "public" },
+      schema: {
+        operationId: "verifyEmail",
+        tags,
+        summary: "Spend a link's token: confirms the sign-up's address, or moves the account to a new address",
+        description:
+          "400 `invalid_token` for an unknown, spent, superseded or expired token; 409 `email_taken` when the new address was taken meanwhile.",
+        body: VerifyEmail,
+        response: { 200: User },
+      },
+    },
+    async (request) => verifyEmail(app.auth, request.body.token, clientInfo(request)),
+  );
+
+  app.post(
+    "/password/forgot",
+    {
+      config: { auth: "public", throttle: "forgotPassword" },
+      schema: {
+        operationId: "forgotPassword",
+        tags,
+        summary: "Ask for a password-reset link; the same answer whether or not an account uses the address",
+        body: ForgotPassword,
+        response: { 202: Accepted },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await requestPasswordReset(app.auth, request.body)),
+  );
+
+  app.post(
+    "/password/reset",
+    {
+      config: { auth: "public", throttle: "resetPassword" },
+      schema: {
+        operationId: "resetPassword",
+        tags,
+        summary: "Set a new password with a reset link's token; every session of the account ends",
+        description: "400 `invalid_token` for an unknown, spent, superseded or expired token.",
+        body: ResetPassword,
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(app.auth, request.body, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+
+  // The routes of a signed-in user's own sessions; signing out stays open to an unverified address.
   app.post(
     "/signout",
-    { schema: { operationId: "signOut", tags, summary: "End this session" } },
+    { config: { unverifiedEmail: "allowed" }, schema: { operationId: "signOut", tags, summary: "End this session" } },
     async (request, reply) => {
       await signOut(app.auth, request.caller, clientInfo(request));
       return reply.code(204).send();
@@ -119,7 +190,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/signout-all",
-    { schema: { operationId: "signOutEverywhere", tags, summary: "End every session of the user, this one too" } },
+    {
+      config: { unverifiedEmail: "allowed" },
+      schema: { operationId: "signOutEverywhere", tags, summary: "End every session of the user, this one too" },
+    },
     async (request, reply) => {
       await signOutEverywhere(app.auth, request.caller, clientInfo(request));
       return reply.code(204).send();

@@ -11,6 +11,7 @@ import { recordAuthEvent } from "./events.ts";
 import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
 import type { RevokedSession } from "./revocation.ts";
 import { hasSecondFactorSql } from "./second-factors.ts";
+import { notifySecurityEvent } from "./security-notices.ts";
 import { toUser } from "./users.ts";
 
 const MAX_USER_AGENT = 512;
@@ -151,8 +152,14 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string, cli
     return respondWithUser(ctx, userId, presented.sessionId, successor, next.expiresAt);
   }
 
-  await revokeSessions(ctx, userId, { ids: [presented.sessionId] }, "refresh_token_reuse");
-  await recordAuthEvent(ctx.db, userId, "refresh_token_reused", presented.sessionId, client);
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const ended = await revokeSessionsIn(ctx, tx, userId, { ids: [presented.sessionId] }, "refresh_token_reuse");
+    await recordAuthEvent(tx, userId, "refresh_token_reused", presented.sessionId, client);
+    // Only the presentation that ended the session tells the owner; later ones find it ended.
+    if (ended.length > 0) await notifySecurityEvent(tx, userId, "refresh_token_reused", client);
+    return ended;
+  });
+  ctx.revocations.publish(revoked);
   throw new AppError(
     "invalid_refresh_token",
     "This refresh token was already used; the session has been ended for safety. Sign in again",

@@ -5,7 +5,13 @@ import { AppError } from "../errors.ts";
 import type { AuthContext } from "./context.ts";
 
 export function toUser(row: typeof users.$inferSelect): User {
-  return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    emailVerified: row.emailVerifiedAt !== null,
+  };
 }
 
 /** The caller's account; gone (deleted meanwhile) is a dead token. */

@@ -39,7 +39,65 @@ export const users = pgTable("users", {
   updatedAt: instant("updated_at").notNull(),
   /** IANA zone new todos take when they name none. */
   timezone: text("timezone").notNull().default("UTC"),
+  /** When the address was last proven to reach the user (a verification link, a reset, a confirmed change). */
+  emailVerifiedAt: instant("email_verified_at"),
+  /** The user's choice: each todo's remindAt also sends an email. */
+  emailReminders: boolean("email_reminders").notNull().default(false),
 });
+
+/**
+ * Single-use tokens sent by email: verification, password reset, confirmation of a new address.
+ * Only the SHA-256 of a token is stored; the token itself exists in the message alone.
+ */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** verify_email, reset_password or change_email. */
+    purpose: text("purpose").notNull(),
+    /** The address a change_email token moves the account to. */
+    newEmail: text("new_email"),
+    createdAt: instant("created_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (table) => [index("email_tokens_user_idx").on(table.userId, table.purpose)],
+);
+
+/**
+ * The mail outbox (docs/decisions/019-mail-outbox.md): a row is written in the transaction of the
+ * action that causes the message, and the sender on every instance claims due rows, sends them and
+ * marks them. A message is composed when it is sent (its link's token is minted then), so no
+ * secret sits in this table.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: uuid("id").primaryKey(),
+    /** The message: a composer in mail/messages.ts. */
+    kind: text("kind").notNull(),
+    /** The account the message is about; its current address when `recipient` is null. */
+    userId: uuid("user_id"),
+    recipient: text("recipient"),
+    data: jsonb("data").notNull().default({}),
+    /** Makes enqueueing idempotent (a reminder is enqueued once per todo and remindAt). */
+    dedupeKey: text("dedupe_key").unique("mail_outbox_dedupe_key"),
+    /** pending, sent, skipped (nothing to send any more) or failed (gave up). */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When a pending message is next due; a claim moves it forward by the lease, so a crashed sender's claim runs out. */
+    nextAttemptAt: instant("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: instant("created_at").notNull(),
+    sentAt: instant("sent_at"),
+  },
+  (table) => [
+    index("mail_outbox_due_idx").on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    index("mail_outbox_user_idx").on(table.userId, table.kind, table.createdAt),
+  ],
+);
 
 export const sessions = pgTable(
   "sessions",
@@ -191,6 +249,8 @@ export const todos = pgTable(
     index("todos_created_idx").on(table.userId, table.createdAt, table.id),
     index("todos_due_idx").on(table.userId, sql`coalesce(${table.dueAt}, 'infinity'::timestamptz)`, table.id),
     index("todos_priority_idx").on(table.userId, table.priority, table.id),
+    // The reminder scan (mail/reminders.ts) reads only the few todos whose reminder is near.
+    index("todos_remind_idx").on(table.remindAt).where(sql`${table.remindAt} is not null and not ${table.completed}`),
   ],
 );
 

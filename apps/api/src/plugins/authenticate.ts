@@ -1,7 +1,10 @@
+import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { LRUCache } from "lru-cache";
 import { invalidToken } from "../auth/access-tokens.ts";
 import type { AuthContext, Caller } from "../auth/context.ts";
+import { users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { bearerSecurity, publicSecurity } from "./openapi.ts";
 import { prependRouteHook } from "./route-hooks.ts";
@@ -11,6 +14,8 @@ declare module "fastify" {
     auth: AuthContext;
     /** Sets `request.caller` or answers 401; `protectRoutes` puts it on every protected route. */
     authenticate(request: FastifyRequest): Promise<void>;
+    /** Answers 403 email_unverified unless the caller's address is verified (AUTH_REQUIRE_VERIFIED_EMAIL). */
+    requireVerifiedEmail(request: FastifyRequest): Promise<void>;
   }
   interface FastifyRequest {
     /** The authenticated caller: set on every route that is not declared public. */
@@ -22,6 +27,12 @@ declare module "fastify" {
      * unless they say `auth: "public"` (sign-up, sign-in, refresh): forgetting it fails closed.
      */
     auth?: "public";
+    /**
+     * With AUTH_REQUIRE_VERIFIED_EMAIL=true, protected routes answer 403 email_unverified until the
+     * address is verified, except those that say `unverifiedEmail: "allowed"` (GET /me, resending
+     * the link, signing out, deleting the account).
+     */
+    unverifiedEmail?: "allowed";
   }
 }
 
@@ -47,6 +58,22 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, options: { aut
     }
     request.caller = { userId: claims.userId, sessionId: claims.sessionId, tokenExpiresAt: claims.exp };
   });
+
+  // Verified stays verified (a new address is verified by the very link that sets it), so a yes is
+  // remembered and only unverified callers cost a lookup.
+  const verified = new LRUCache<string, true>({ max: 100_000 });
+  app.decorate("requireVerifiedEmail", async (request: FastifyRequest) => {
+    const { userId } = request.caller;
+    if (verified.has(userId)) return;
+    const [user] = await options.auth.db
+      .select({ verifiedAt: users.emailVerifiedAt })
+      .from(users)
+      .where(eq(users.id, userId));
+    if (!user?.verifiedAt) {
+      throw new AppError("email_unverified", "Verify your email address first: follow the link we sent you");
+    }
+    verified.set(userId, true);
+  });
 });
 
 /**
@@ -54,7 +81,7 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, options: { aut
  * unless it is declared `config: { auth: "public" }`; its OpenAPI `security` says which.
  * Called once, around the API's prefixes (app.ts), so a new route is protected by default.
  */
-export function protectRoutes(scope: FastifyInstance): void {
+export function protectRoutes(scope: FastifyInstance, options: { requireVerifiedEmail: boolean }): void {
   scope.addHook("onRoute", (route) => {
     // The route object is also what the OpenAPI plugin documents, so the schema is changed in place.
     if (route.config?.auth === "public") {
@@ -62,6 +89,9 @@ export function protectRoutes(scope: FastifyInstance): void {
       return;
     }
     route.schema = { ...route.schema, security: bearerSecurity };
+    if (options.requireVerifiedEmail && route.config?.unverifiedEmail !== "allowed") {
+      prependRouteHook(route, "onRequest", scope.requireVerifiedEmail);
+    }
     prependRouteHook(route, "onRequest", scope.authenticate);
   });
 }

@@ -14,7 +14,7 @@ declare module "fastify" {
   }
 }
 
-export type Throttle = "signIn" | "signUp" | "refresh" | "challenge";
+export type Throttle = "signIn" | "signUp" | "refresh" | "challenge" | "forgotPassword" | "resetPassword";
 
 type ThrottleConfig = Pick<
   Config,
@@ -24,6 +24,8 @@ type ThrottleConfig = Pick<
   | "AUTH_REFRESH_IP_LIMIT"
   | "AUTH_SIGNIN_ACCOUNT_MAX_DELAY"
   | "AUTH_SIGNIN_IP_MAX_DELAY"
+  | "AUTH_FORGOT_IP_LIMIT"
+  | "AUTH_FORGOT_ADDRESS_LIMIT"
   | "REDIS_KEY_PREFIX"
 >;
 
@@ -139,8 +141,9 @@ function createFailureBackoff(
 
 /**
  * Auth throttles, attached to the routes that declare `config: { throttle }`:
- * - every sign-in, sign-up and refresh counts against its client IP (fixed windows, checked in
- *   onRequest, before the body is even parsed);
+ * - every sign-in, sign-up, refresh, reset-link request and reset counts against its client IP
+ *   (fixed windows, checked in onRequest, before the body is even parsed);
+ * - reset-link requests also count against the address asked for;
  * - failed sign-ins add growing back-off per account and per client IP (see createFailureBackoff).
  * Counters live in Redis when REDIS_URL is set, so all instances share them. If Redis is
  * unreachable (or hangs: each command has a timeout, plugins/redis.ts) the counters fall back to
@@ -175,6 +178,22 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, options: { config
     // Passkey challenges: anonymous writes, so bounded like refreshes (the sign-in page asks for
     // one on every visit, for passkey autofill).
     challenge: perIp("challenge", config.AUTH_REFRESH_IP_LIMIT, MINUTE),
+    forgotPassword: perIp("forgotPassword", config.AUTH_FORGOT_IP_LIMIT, HOUR),
+    resetPassword: perIp("resetPassword", config.AUTH_SIGNIN_IP_LIMIT, MINUTE),
+  };
+  // Reset links per address, counted after validation (the address normalized) and the same for
+  // addresses without an account, so a 429 tells nothing about who has one. (A request runs one
+  // app.rateLimit handler at most, hence the store's own limiter here.)
+  const resetLinksPerAddress = app.createRateLimit({
+    max: config.AUTH_FORGOT_ADDRESS_LIMIT,
+    timeWindow: HOUR,
+    keyGenerator: (request) => `forgotPasswordAddress:${accountKey(request)}`,
+    skipOnError: true,
+  });
+  const limitResetLinksPerAddress = async (request: FastifyRequest) => {
+    const status = await resetLinksPerAddress(request);
+    if (!status.isAllowed && status.isExceeded)
+      throw tooManyRequests(status.ttl, "Too many reset links asked for this address");
   };
 
   const failures = [
@@ -211,6 +230,7 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, options: { config
     const throttle = route.config?.throttle;
     if (!throttle) return;
     appendRouteHook(route, "onRequest", attempts[throttle]);
+    if (throttle === "forgotPassword") appendRouteHook(route, "preHandler", limitResetLinksPerAddress);
     if (throttle === "signIn") {
       appendRouteHook(route, "preHandler", checkBackoff);
       appendRouteHook(route, "onSend", countFailure);

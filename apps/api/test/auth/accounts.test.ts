@@ -60,15 +60,15 @@ describe("profile", () => {
     const session = await signUp(t.app);
     const api = as(t.app, session);
     const preferences = () => api({ method: "GET", url: "/api/v1/me/preferences" });
-    expect((await preferences()).json()).toEqual({ timezone: "UTC" });
+    expect((await preferences()).json()).toEqual({ timezone: "UTC", emailReminders: false });
     const changed = await api({ method: "PATCH", url: "/api/v1/me", payload: { timezone: "Pacific/Auckland" } });
     expect(changed.statusCode).toBe(200);
     // The User keeps the contract's shape; the zone is a preference.
-    expect(Object.keys(changed.json()).sort()).toEqual(["createdAt", "email", "id", "name"]);
-    expect((await preferences()).json()).toEqual({ timezone: "Pacific/Auckland" });
+    expect(Object.keys(changed.json()).sort()).toEqual(["createdAt", "email", "emailVerified", "id", "name"]);
+    expect((await preferences()).json()).toEqual({ timezone: "Pacific/Auckland", emailReminders: false });
     const refused = await api({ method: "PATCH", url: "/api/v1/me", payload: { timezone: "Mars/Olympus_Mons" } });
     expect(refused.statusCode).toBe(422);
-    expect((await preferences()).json()).toEqual({ timezone: "Pacific/Auckland" });
+    expect((await preferences()).json()).toEqual({ timezone: "Pacific/Auckland", emailReminders: false });
     expect((await t.app.inject({ method: "GET", url: "/api/v1/me/preferences" })).statusCode).toBe(401);
   });
 

@@ -46,7 +46,7 @@ describe("new todo fields", () => {
     const zoned = await api({ method: "PATCH", url: "/api/v1/me", payload: { timezone: "Europe/Berlin" } });
     expect(zoned.statusCode).toBe(200);
     expect(zoned.json().name).toBe("Ada");
-    expect(Object.keys(zoned.json()).sort()).toEqual(["createdAt", "email", "id", "name"]);
+    expect(Object.keys(zoned.json()).sort()).toEqual(["createdAt", "email", "emailVerified", "id", "name"]);
     expect((await create({ title: "x" })).timezone).toBe("Europe/Berlin");
     expect((await create({ title: "y", timezone: "Asia/Tokyo" })).timezone).toBe("Asia/Tokyo");
     const bad = await api({ method: "PATCH", url: "/api/v1/me", payload: { timezone: "Nowhere/Special" } });
