@@ -20,12 +20,14 @@ import { eq, isNull } from "drizzle-orm";
 import type { Executor, Transaction } from "../db/client.ts";
 import { totpFactors, users } from "../db/schema.ts";
 import { AppError, validationError } from "../errors.ts";
+import type { SecurityEvent } from "../mail/templates.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
 import { createRegistrationOptions, deletePasskey, listPasskeys, registerPasskey, renamePasskey } from "./passkeys.ts";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes.ts";
 import type { RevokedSession } from "./revocation.ts";
 import { markSessionSecondFactor, readMfaStatus } from "./second-factors.ts";
+import { notifySecurityEvent } from "./security-notices.ts";
 import { revokeSessionsIn } from "./sessions.ts";
 import { confirmStepUp } from "./step-up.ts";
 import { decryptTotpSecret, encryptTotpSecret, matchTotpStep, newTotpSecret, spendTotpStep, totpUri } from "./totp.ts";
@@ -52,6 +54,14 @@ async function changeFactors<T>(
   return result;
 }
 
+/** The factor changes the owner is told of by email (mail/templates.ts SECURITY_NOTICES). */
+const FACTOR_NOTICES: Partial<Record<AuthEventType, SecurityEvent>> = {
+  totp_enabled: "second_factor_added",
+  totp_disabled: "second_factor_removed",
+  passkey_added: "passkey_added",
+  passkey_removed: "passkey_removed",
+};
+
 /**
  * Records a factor change inside its transaction: the security event, and when asked, the end of
  * every other session (ASVS 7.4.3). Returns the sessions to publish as revoked after commit.
@@ -65,6 +75,8 @@ async function recordFactorChange(
   endOtherSessions: boolean | undefined,
 ) {
   await recordAuthEvent(tx, caller.userId, type, caller.sessionId, client);
+  const notice = FACTOR_NOTICES[type];
+  if (notice) await notifySecurityEvent(tx, caller.userId, notice, client);
   if (!endOtherSessions) return [];
   return revokeSessionsIn(ctx, tx, caller.userId, { allExcept: caller.sessionId }, "second_factor_changed");
 }

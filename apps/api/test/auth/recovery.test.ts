@@ -1,9 +1,10 @@
 import { type Session, User } from "@taskvault/contract/auth";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { emailTokens, mailOutbox } from "../../src/db/schema.ts";
 import { listen, openStream } from "../changes/sse.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
+import { enableTotp, freezeClockMidStep } from "../helpers/mfa.ts";
 import { type ReceivedMail, startMailbox, type TestMailbox, tokenOf } from "../helpers/smtp.ts";
 
 // Verification, forgotten passwords, email change and security notices, end to end: the real app
@@ -298,5 +299,39 @@ describe("security notices", () => {
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
     await outboxSettled();
     expect(mailsTo(email, /./)).toHaveLength(1);
+  });
+});
+
+describe("with a second factor", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("tells the owner when a second factor is added and removed", async () => {
+    freezeClockMidStep();
+    const email = uniqueEmail("factor");
+    const session = await signUp(t.app, email);
+    await enableTotp(t.app, session);
+    await mailTo(email, /A second factor was added/);
+    const removed = await as(
+      t.app,
+      session,
+    )({
+      method: "DELETE",
+      url: "/api/v1/me/mfa/totp",
+      payload: { password: PASSWORD },
+    });
+    expect(removed.statusCode).toBe(204);
+    await mailTo(email, /A second factor was removed/);
+  });
+
+  it("keeps the second factor on after a reset: the next sign-in asks for it", async () => {
+    freezeClockMidStep();
+    const email = uniqueEmail("kept-factor");
+    const session = await signUp(t.app, email);
+    await enableTotp(t.app, session);
+    expect((await reset(await resetLink(email))).statusCode).toBe(204);
+    const signedIn = await signIn(email, NEW_PASSWORD);
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json()).toMatchObject({ mfaRequired: true });
+    expect(signedIn.json().accessToken).toBeUndefined();
   });
 });
