@@ -10,3 +10,12 @@ export const authenticatePlugin = fp(async (app, options) => {
     request.caller = { userId: request.headers["x-user-id"], sessionId: "00000000-0000-0000-0000-000000000000" };
   });
 });
+
+/** As the real one: every route that is not declared public runs `authenticate` first. */
+export function protectRoutes(scope) {
+  scope.addHook("onRoute", (route) => {
+    if (route.config?.auth === "public") return;
+    const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    route.onRequest = [scope.authenticate, ...hooks];
+  });
+}
