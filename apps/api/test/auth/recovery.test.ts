@@ -5,24 +5,26 @@ import { emailTokens, mailOutbox } from "../../src/db/schema.ts";
 import { listen, openStream } from "../changes/sse.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 import { enableTotp, freezeClockMidStep } from "../helpers/mfa.ts";
-import { type ReceivedMail, startMailbox, type TestMailbox, tokenOf } from "../helpers/smtp.ts";
+import {
+  mailEnv,
+  type ReceivedMail,
+  startMailbox,
+  TEST_PUBLIC_URL,
+  type TestMailbox,
+  tokenOf,
+} from "../helpers/smtp.ts";
 
 // Verification, forgotten passwords, email change and security notices, end to end: the real app
 // on a real database sends through a real SMTP server in this process.
 
-const PUBLIC_URL = "https://todo.example";
+const PUBLIC_URL = TEST_PUBLIC_URL;
 const NEW_PASSWORD = "another quite unusual passphrase";
 
 let mailbox: TestMailbox;
 let t: TestApp;
 beforeAll(async () => {
   mailbox = await startMailbox();
-  t = await buildTestApp({
-    SMTP_URL: mailbox.url,
-    PUBLIC_URL,
-    MAIL_POLL_SECONDS: "0.05",
-    MAIL_RETRY_BASE_SECONDS: "0.1",
-  });
+  t = await buildTestApp(mailEnv(mailbox));
 });
 afterAll(async () => {
   await t?.close();

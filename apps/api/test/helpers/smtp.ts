@@ -127,3 +127,13 @@ export function tokenOf(mail: ReceivedMail): string {
   if (!link) throw new Error(`No link with a token in: ${mail.text}`);
   return new URL(link).searchParams.get("token")!;
 }
+
+export const TEST_PUBLIC_URL = "https://todo.example";
+
+/** The API's environment for tests that send mail: this mailbox, and a sender that polls and retries quickly. */
+export const mailEnv = (mailbox: TestMailbox): Record<string, string> => ({
+  SMTP_URL: mailbox.url,
+  PUBLIC_URL: TEST_PUBLIC_URL,
+  MAIL_POLL_SECONDS: "0.05",
+  MAIL_RETRY_BASE_SECONDS: "0.1",
+});

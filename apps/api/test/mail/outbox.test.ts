@@ -4,18 +4,16 @@ import { notifySecurityEvent } from "../../src/auth/security-notices.ts";
 import { mailOutbox } from "../../src/db/schema.ts";
 import { retryDelayMs } from "../../src/mail/sender.ts";
 import { buildTestApp, onPostgres, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
-import { startMailbox, type TestMailbox } from "../helpers/smtp.ts";
+import { mailEnv, startMailbox, type TestMailbox } from "../helpers/smtp.ts";
 
 // The outbox and its sender against a real SMTP server in this process: delivery, retries after a
 // refusal and after the server was down, giving up, and two instances sharing one database.
-
-const MAIL_ENV = { MAIL_POLL_SECONDS: "0.05", MAIL_RETRY_BASE_SECONDS: "0.1", PUBLIC_URL: "https://todo.example" };
 
 let mailbox: TestMailbox;
 let t: TestApp;
 beforeAll(async () => {
   mailbox = await startMailbox();
-  t = await buildTestApp({ ...MAIL_ENV, SMTP_URL: mailbox.url });
+  t = await buildTestApp(mailEnv(mailbox));
 });
 afterAll(async () => {
   await t?.close();
@@ -80,7 +78,7 @@ describe("mail outbox", () => {
   it("gives up after the retry window and marks the message failed", async () => {
     const down = await startMailbox();
     await down.stop();
-    const shortLived = await buildTestApp({ ...MAIL_ENV, SMTP_URL: down.url, MAIL_RETRY_HOURS: "0.0002" });
+    const shortLived = await buildTestApp({ ...mailEnv(down), MAIL_RETRY_HOURS: "0.0002" });
     try {
       const session = await signUp(shortLived.app);
       await until(async () => (await rowsOf(shortLived, session.user.id))[0]?.status === "failed", "a failed row");
@@ -105,7 +103,7 @@ describe("mail outbox", () => {
     "never sends one message twice when two instances share the database (PostgreSQL only)",
     async () => {
       const second = await buildTestApp(
-        { ...MAIL_ENV, SMTP_URL: mailbox.url, AUTH_KEY_SECRET: t.config.AUTH_KEY_SECRET! },
+        { ...mailEnv(mailbox), AUTH_KEY_SECRET: t.config.AUTH_KEY_SECRET! },
         t.database,
       );
       try {

@@ -3,21 +3,19 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { todos } from "../../src/db/schema.ts";
 import { as, buildTestApp, onPostgres, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
-import { startMailbox, type TestMailbox } from "../helpers/smtp.ts";
+import { mailEnv, startMailbox, TEST_PUBLIC_URL, type TestMailbox } from "../helpers/smtp.ts";
 
 // Email reminders: one email at remindAt, with no client connected, exactly once across
 // instances and restarts, none for a todo completed or deleted before then.
 
-const MAIL_ENV = { MAIL_POLL_SECONDS: "0.05", PUBLIC_URL: "https://todo.example" };
 /** Another instance of the same deployment: the same database and key secret. */
-const sibling = () =>
-  buildTestApp({ ...MAIL_ENV, SMTP_URL: mailbox.url, AUTH_KEY_SECRET: t.config.AUTH_KEY_SECRET! }, t.database);
+const sibling = () => buildTestApp({ ...mailEnv(mailbox), AUTH_KEY_SECRET: t.config.AUTH_KEY_SECRET! }, t.database);
 
 let mailbox: TestMailbox;
 let t: TestApp;
 beforeAll(async () => {
   mailbox = await startMailbox();
-  t = await buildTestApp({ ...MAIL_ENV, SMTP_URL: mailbox.url });
+  t = await buildTestApp(mailEnv(mailbox));
 });
 afterAll(async () => {
   await t?.close();
@@ -86,7 +84,7 @@ describe("email reminders", () => {
 
     const mail = await reminderArrives(email, `kept ${tag}`);
     expect(mail.text).toContain(`kept ${tag}`);
-    expect(mail.links.every((link) => link.startsWith("https://todo.example"))).toBe(true);
+    expect(mail.links.every((link) => link.startsWith(TEST_PUBLIC_URL))).toBe(true);
     expect(remindersFor(email, `completed ${tag}`)).toHaveLength(0);
     expect(remindersFor(email, `deleted ${tag}`)).toHaveLength(0);
     expect(mailbox.received.some((candidate) => candidate.subject.includes(`unwanted ${tag}`))).toBe(false);
