@@ -57,6 +57,7 @@ export function startMailSender(options: MailSenderOptions): MailSender {
   let round: Promise<void> | null = null;
   let again = false;
   let lastPurge = 0;
+  let failing = false;
 
   async function deliver(message: ClaimedMessage): Promise<void> {
     try {
@@ -119,7 +120,17 @@ export function startMailSender(options: MailSenderOptions): MailSender {
       return;
     }
     round = runRound()
-      .catch((error: unknown) => log.warn({ err: error }, "mail round failed; the next one tries again"))
+      .then(
+        () => {
+          if (failing) log.info("mail rounds work again");
+          failing = false;
+        },
+        (error: unknown) => {
+          // Once per outage, not every poll: the database being away is reported elsewhere too.
+          if (!failing) log.warn({ err: error }, "mail round failed; the next rounds try again");
+          failing = true;
+        },
+      )
       .finally(() => {
         round = null;
         if (again) {
