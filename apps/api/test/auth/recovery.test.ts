@@ -294,6 +294,24 @@ describe("security notices", () => {
     await mailTo(email, /A session was ended for your safety/);
   });
 
+  it("drops an account's unsent messages and link tokens with the account", async () => {
+    const email = uniqueEmail("leaving");
+    const session = await signUp(t.app, email);
+    await mailTo(email, /Confirm your email address/);
+    await mailbox.stop();
+    try {
+      const api = as(t.app, session);
+      await api({ method: "POST", url: "/api/v1/me/email/verification" });
+      expect((await api({ method: "DELETE", url: "/api/v1/me", payload: { password: PASSWORD } })).statusCode).toBe(
+        204,
+      );
+      expect(await t.app.db.select().from(mailOutbox).where(eq(mailOutbox.userId, session.user.id))).toEqual([]);
+      expect(await t.app.db.select().from(emailTokens).where(eq(emailTokens.userId, session.user.id))).toEqual([]);
+    } finally {
+      await mailbox.start();
+    }
+  });
+
   it("sends nothing for an action that rolls back: two sign-ups racing for one address get one link", async () => {
     const email = uniqueEmail("race");
     const payload = { email, password: PASSWORD };
