@@ -21,12 +21,32 @@ export async function freshPostgres() {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 3 });
   const name = `taskvault_bench_${Date.now()}_${process.pid}`;
   await admin.unsafe(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const urlOf = (database) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const copies = [];
   return {
-    env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(POOL_SIZE) },
+    name,
+    env: { DATABASE_URL: urlOf(name), DATABASE_POOL_SIZE: String(POOL_SIZE) },
+    /**
+     * The naive baseline's database: a copy of this one (its seeded data, tables and indexes)
+     * without the change-log triggers. Taken while nothing is connected to this one.
+     */
+    async copyWithoutTriggers() {
+      const copy = `${name}_naive`;
+      await admin.unsafe(`create database "${copy}" template "${name}"`);
+      copies.push(copy);
+      const sql = postgres(urlOf(copy), { max: 1, onnotice: () => {} });
+      const triggers = await sql`select tgname, tgrelid::regclass::text as tab from pg_trigger where not tgisinternal`;
+      for (const { tgname, tab } of triggers) await sql.unsafe(`drop trigger "${tgname}" on ${tab}`);
+      await sql.end();
+      return { name: copy, env: { DATABASE_URL: urlOf(copy), DATABASE_POOL_SIZE: String(POOL_SIZE) } };
+    },
     async drop() {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      for (const database of [name, ...copies])
+        await admin.unsafe(`drop database if exists "${database}" with (force)`);
       await admin.end();
     },
   };
@@ -75,7 +95,7 @@ export async function call(base, method, path, { token, body } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
-export async function seed(base, { readers, writers, todosPerUser }) {
+export async function seed(base, { readers, writers, todosPerUser, manyWriters = 0 }) {
   const signUp = async (label) => {
     const email = `${label}-${randomBytes(4).toString("hex")}@bench.example`;
     const session = await call(base, "POST", "/api/v1/auth/signup", { body: { email, password: PASSWORD } });
@@ -94,12 +114,16 @@ export async function seed(base, { readers, writers, todosPerUser }) {
       }
     }),
   );
+  // The multi-user write scenario's users: signed up, no todos of their own yet.
+  const crowd = [];
+  for (let i = 0; i < manyWriters; i++) crowd.push(await signUp(`writer${i}`));
   const page = await call(base, "GET", "/api/v1/todos", { token: users[0].token });
   if (page.items.length !== Math.min(50, todosPerUser)) throw new Error("seeded list has the wrong length");
   return {
     listUsers: users.slice(0, readers),
     writeUsers: users.slice(readers, readers + writers),
     floodUser: users.at(-1),
+    crowd,
     password: PASSWORD,
   };
 }

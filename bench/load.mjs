@@ -18,10 +18,13 @@ function percentile(sorted, p) {
  * @param {number} [options.connections]
  * @param {number} [options.overallRate] fixed arrival rate, req/s (see loadAtRate); connections then unused
  * @param {number} [options.pid] server process whose CPU time per request is reported
+ * @param {{cpu: object, names: string[]}} [options.database] PostgreSQL backends whose CPU time per
+ *   request is reported (bench/database-cpu.mjs): the sampler and the databases' names
  */
-export async function load({ url, requests, duration, amount, connections = 10, overallRate, pid }) {
-  if (overallRate) return loadAtRate({ url, requests, duration, amount, rate: overallRate, pid });
+export async function load({ url, requests, duration, amount, connections = 10, overallRate, pid, database }) {
+  if (overallRate) return loadAtRate({ url, requests, duration, amount, rate: overallRate, pid, database });
   const cpuBefore = pid ? cpuSeconds(pid) : null;
+  const databaseBefore = database ? await database.cpu.sample(database.names) : null;
   const latencies = [];
   const instance = autocannon({
     url,
@@ -38,10 +41,11 @@ export async function load({ url, requests, duration, amount, connections = 10, 
   return summary(latencies, result.duration || duration || 1, result.non2xx + result.errors + result.timeouts, {
     pid,
     cpuBefore,
+    databaseSeconds: database ? await database.cpu.since(database.names, databaseBefore) : null,
   });
 }
 
-function summary(latencies, seconds, failed, { pid, cpuBefore }) {
+function summary(latencies, seconds, failed, { pid, cpuBefore, databaseSeconds = null }) {
   const cpuAfter = pid ? cpuSeconds(pid) : null;
   latencies.sort((a, b) => a - b);
   return {
@@ -55,6 +59,8 @@ function summary(latencies, seconds, failed, { pid, cpuBefore }) {
       cpuBefore !== null && cpuAfter !== null && latencies.length > 0
         ? ((cpuAfter - cpuBefore) * 1e6) / latencies.length
         : null,
+    // What scaling out cannot add: the PostgreSQL backends' CPU per request served.
+    dbCpuUs: databaseSeconds !== null && latencies.length > 0 ? (databaseSeconds * 1e6) / latencies.length : null,
     seconds,
   };
 }
@@ -66,13 +72,18 @@ function summary(latencies, seconds, failed, { pid, cpuBefore }) {
  * current second and then waits for the next one, so "1,000 req/s" is a burst at full speed followed
  * by silence, and the latencies are a saturated server's.
  */
-export async function loadAtRate({ url, requests, duration, amount, rate, pid }) {
+export async function loadAtRate({ url, requests, duration, amount, rate, pid, database }) {
   const cpuBefore = pid ? cpuSeconds(pid) : null;
+  const databaseBefore = database ? await database.cpu.sample(database.names) : null;
   const { latencies, failed, seconds } = await openLoop({
     url,
     requests,
     total: amount ?? Math.round(rate * duration),
     rate,
   });
-  return summary(latencies, seconds, failed, { pid, cpuBefore });
+  return summary(latencies, seconds, failed, {
+    pid,
+    cpuBefore,
+    databaseSeconds: database ? await database.cpu.since(database.names, databaseBefore) : null,
+  });
 }

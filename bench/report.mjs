@@ -3,6 +3,8 @@
 const LABELS = {
   list: "(1) list 50 todos",
   create: "(2) create",
+  solo: "(2a) create, one user on every connection",
+  crowd: "(2b) create, 50 users at once (50 connections)",
   toggle: "(3) PATCH toggle",
   mixed: "(4) mixed 80/20",
   flood: "(5) list during sign-in flood",
@@ -15,12 +17,12 @@ const pct = (value) => (value === null || value === undefined ? "–" : `${(valu
 
 function figuresTable(db) {
   const rows = [
-    "| scenario | Taskvault req/s | p50 ms | p99 ms | CPU µs/req | baseline req/s | p50 ms | p99 ms | CPU µs/req | throughput ratio | CPU-cost ratio |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| scenario | Taskvault req/s | p50 ms | p99 ms | CPU µs/req | DB µs/req | baseline req/s | p50 ms | p99 ms | CPU µs/req | DB µs/req | throughput ratio | CPU-cost ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const row = (label, run, base, ratio) =>
     rows.push(
-      `| ${label} | ${num(run.rps)} | ${num(run.p50, 2)} | ${num(run.p99, 2)} | ${num(run.cpuUs)} | ${num(base?.rps)} | ${num(base?.p50, 2)} | ${num(base?.p99, 2)} | ${num(base?.cpuUs)} | ${pct(ratio)} | ${pct(run.cpuUs && base?.cpuUs ? base.cpuUs / run.cpuUs : null)} |`,
+      `| ${label} | ${num(run.rps)} | ${num(run.p50, 2)} | ${num(run.p99, 2)} | ${num(run.cpuUs)} | ${num(run.dbCpuUs)} | ${num(base?.rps)} | ${num(base?.p50, 2)} | ${num(base?.p99, 2)} | ${num(base?.cpuUs)} | ${num(base?.dbCpuUs)} | ${pct(ratio)} | ${pct(run.cpuUs && base?.cpuUs ? base.cpuUs / run.cpuUs : null)} |`,
     );
   const baselineList = db.runs.list?.baseline;
   for (const [scenario, label] of Object.entries(LABELS)) {
@@ -36,6 +38,35 @@ function figuresTable(db) {
   if (db.runs.list?.bff)
     row("(6) list through the web app's BFF", db.runs.list.bff, baselineList, db.runs.list.bff.rps / baselineList?.rps);
   if (db.runs.bffRate?.bff) row("(6) BFF list at fixed 200 req/s", db.runs.bffRate.bff, null, null);
+  return rows.join("\n");
+}
+
+/** Issue 14: Taskvault against the naive baseline (plain SQL on a database without our triggers). */
+function naiveTable(db) {
+  const rows = [
+    "| scenario | Taskvault req/s | DB µs/req | naive req/s | p99 ms | DB µs/req | throughput (Taskvault ÷ naive) | DB CPU per request (Taskvault ÷ naive) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const [scenario, label] of Object.entries(LABELS)) {
+    const run = db.runs[scenario];
+    if (!run?.api || !run.naive) continue;
+    const dbRatio = run.api.dbCpuUs && run.naive.dbCpuUs ? run.api.dbCpuUs / run.naive.dbCpuUs : null;
+    rows.push(
+      `| ${label} | ${num(run.api.rps)} | ${num(run.api.dbCpuUs)} | ${num(run.naive.rps)} | ${num(run.naive.p99, 2)} | ${num(run.naive.dbCpuUs)} | ${pct(db.ratios[scenario]?.apiVsNaive)} | ${num(dbRatio, 2)}× |`,
+    );
+  }
+  return rows.length > 2 ? rows.join("\n") : null;
+}
+
+function scaleOutTable(db) {
+  if (!db.scaleOut) return null;
+  const rows = [
+    "| instances (mixed 80/20, 20 connections in all) | req/s in all | worst p99 ms | API CPU µs/req | DB µs/req |",
+    "|---|---:|---:|---:|---:|",
+  ];
+  for (const run of db.scaleOut) {
+    rows.push(`| ${run.instances} | ${num(run.rps)} | ${num(run.p99, 2)} | ${num(run.cpuUs)} | ${num(run.dbCpuUs)} |`);
+  }
   return rows.join("\n");
 }
 
@@ -127,6 +158,30 @@ function targets(results) {
         db.rssPeakMb <= 150,
       );
     }
+    const naive = (scenario) => db.runs[scenario]?.naive && db.runs[scenario]?.api;
+    const dbRatio = (scenario) => db.runs[scenario].api.dbCpuUs / db.runs[scenario].naive.dbCpuUs;
+    for (const [scenario, limit] of [
+      ["list", 1.2],
+      ["create", 1.5],
+    ]) {
+      if (naive(scenario) && db.runs[scenario].naive.dbCpuUs) {
+        add(
+          db.kind,
+          `(issue 14) DB CPU per ${scenario} ≤ ${limit}× naive`,
+          `${num(db.runs[scenario].api.dbCpuUs)} vs ${num(db.runs[scenario].naive.dbCpuUs)} µs (${num(dbRatio(scenario), 2)}×)`,
+          dbRatio(scenario) <= limit,
+        );
+      }
+    }
+    for (const [scenario, limit, label] of [
+      ["list", 0.9, "list"],
+      ["create", 0.7, "create"],
+      ["solo", 0.7, "create, one user"],
+      ["crowd", 0.8, "create, 50 users at once"],
+    ]) {
+      const ratio = db.ratios[scenario]?.apiVsNaive;
+      if (ratio != null) add(db.kind, `(issue 14) ${label} ≥ ${limit}× naive req/s`, pct(ratio), ratio >= limit);
+    }
     const startup = `${num(db.startupFirstMs)} ms first start (empty database), ${num(db.startupRestartMs)} ms restart; CPU ${num(db.startupFirstCpuMs)} / ${num(db.startupRestartCpuMs)} ms`;
     if (db.kind === "postgres") {
       add(db.kind, "start-up to /readyz ≤ 1.5 s", startup, Math.max(db.startupFirstMs, db.startupRestartMs) <= 1500);
@@ -152,7 +207,8 @@ export function renderReport({ results, skipped, meta }) {
     `Each run: ${meta.duration}, ${meta.connections} connections (closed loop) unless a fixed rate is given;`,
     `${meta.rounds} round(s) of interleaved runs: the median run of each is shown, ratios are medians of per-round ratios.`,
     "Load generator, API and database share the same cores. CPU µs/req is the server process's own CPU time",
-    "per request (not the database's), which other load on the machine barely affects. Method: docs/benchmarks.md.",
+    "per request, which other load on the machine barely affects; DB µs/req the PostgreSQL backends' CPU time per",
+    "request (/proc). The naive baseline runs plain SQL on a copy of the database without our triggers. Method: docs/benchmarks.md.",
     `Whole run took ${num(meta.elapsedS)} s.`,
     "",
   ];
@@ -160,6 +216,10 @@ export function renderReport({ results, skipped, meta }) {
     lines.push("**Smoke run**: a few requests per scenario to prove the script works; not a measurement.", "");
   for (const db of results) {
     lines.push(`## ${DB_LABEL[db.kind]}`, "", figuresTable(db), "");
+    const againstNaive = naiveTable(db);
+    if (againstNaive) lines.push("Against the naive baseline (issue 14):", "", againstNaive, "");
+    const scaleOut = scaleOutTable(db);
+    if (scaleOut) lines.push("Scale-out, two API instances on one database (issue 14):", "", scaleOut, "");
     const extras = [
       `API start-up to /readyz: ${num(db.startupFirstMs)} ms first start, ${num(db.startupRestartMs)} ms restart (CPU time ${num(db.startupFirstCpuMs)} / ${num(db.startupRestartCpuMs)} ms)`,
       db.rssPeakMb

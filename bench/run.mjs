@@ -1,5 +1,6 @@
 // npm run bench [-- --smoke] [--duration 10] [--rounds 1] [--db pglite|postgres|both]
-//   [--connections 10] [--scenarios list,create,toggle,mixed,rate,flood,authOff,bff] [--cpu-prof] [--out FILE]
+//   [--connections 10] [--scenarios list,create,solo,crowd,toggle,mixed,rate,flood,authOff,scaleOut,bff]
+//   [--cpu-prof] [--out FILE]
 // Method and targets: docs/benchmarks.md. Everything runs on this machine, one process at a time
 // under load, against a fresh database each run.
 import { execSync } from "node:child_process";
@@ -11,9 +12,18 @@ import { parseArgs } from "node:util";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { WEB_NODE_FLAGS } from "../apps/web/node-flags.mjs";
 import { buildApi } from "./auth-off/build.mjs";
+import { openDatabaseCpu } from "./database-cpu.mjs";
 import { adminUrl, apiEnv, freshPglite, freshPostgres, POOL_SIZE, postgresReachable, seed } from "./fixtures.mjs";
 import { load } from "./load.mjs";
-import { freePort, sampleRss, startProcess, stopProcess, threadCount, threadsSettled } from "./processes.mjs";
+import {
+  cpuSeconds,
+  freePort,
+  sampleRss,
+  startProcess,
+  stopProcess,
+  threadCount,
+  threadsSettled,
+} from "./processes.mjs";
 import { renderReport } from "./report.mjs";
 import { requestsFor } from "./scenarios.mjs";
 
@@ -35,7 +45,21 @@ const SMOKE = options.smoke;
 const DURATION = Number(options.duration);
 const CONNECTIONS = Number(options.connections);
 const ROUNDS = SMOKE ? 1 : Number(options.rounds);
-const ALL_SCENARIOS = ["list", "create", "toggle", "mixed", "flood", "rate", "authOff", "bff"];
+const ALL_SCENARIOS = [
+  "list",
+  "create",
+  "solo",
+  "crowd",
+  "toggle",
+  "mixed",
+  "flood",
+  "rate",
+  "authOff",
+  "scaleOut",
+  "bff",
+];
+/** Issue 14: users writing at once in the multi-user write scenario, one connection each. */
+const CROWD = 50;
 const SCENARIOS = new Set(options.scenarios ? options.scenarios.split(",") : ALL_SCENARIOS);
 const FIXED_RATE = 1000;
 /** Paired list runs of the API and the auth-off build, for the auth-off target (compareAuthOff). */
@@ -49,8 +73,8 @@ const log = (message) => console.error(`[bench] ${message}`);
 const warmupSeconds = () => Math.min(3, Math.max(1, DURATION / 5));
 
 /** Measured run, preceded (outside smoke runs) by an unrecorded warm-up of the same requests. */
-async function measure(url, requests, { rate, pid, connections = CONNECTIONS } = {}) {
-  const run = { url, requests, connections, pid, ...(rate ? { overallRate: rate } : {}) };
+async function measure(url, requests, { rate, pid, database, connections = CONNECTIONS } = {}) {
+  const run = { url, requests, connections, pid, database, ...(rate ? { overallRate: rate } : {}) };
   // Smoke runs (CI) only prove that every path still works: a handful of requests each.
   if (SMOKE) return load({ ...run, connections: 2, amount: 20 });
   await load({ ...run, duration: warmupSeconds() });
@@ -64,6 +88,7 @@ async function benchDatabase(kind, builds) {
       .join(" ")})`,
   );
   const database = kind === "postgres" ? await freshPostgres() : freshPglite();
+  const databaseCpu = kind === "postgres" ? await openDatabaseCpu() : null;
   const figures = { kind, runs: {}, notes: [], loadAverage: loadavg()[0] };
   /** The highest of the RSS peaks sampled for one figure across rounds. */
   const keepPeak = (key, peak) => {
@@ -91,7 +116,13 @@ async function benchDatabase(kind, builds) {
     processes.splice(processes.indexOf(proc), 1);
   };
   try {
-    const ports = { api: await freePort(), authOff: await freePort(), baseline: await freePort() };
+    const ports = {
+      api: await freePort(),
+      authOff: await freePort(),
+      baseline: await freePort(),
+      naive: await freePort(),
+      second: await freePort(),
+    };
     const url = (target) => `http://127.0.0.1:${ports[target]}`;
     const profiling = options["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${join(root, "bench", "profiles")}`] : [];
     const apiSpec = {
@@ -109,9 +140,13 @@ async function benchDatabase(kind, builds) {
     log(`${kind}: API ready in ${api.startupMs.toFixed(0)} ms (first start)`);
     const fixture = await seed(
       url("api"),
-      SMOKE ? { readers: 1, writers: 1, todosPerUser: 50 } : { readers: 4, writers: 4, todosPerUser: 50 },
+      SMOKE
+        ? { readers: 1, writers: 1, todosPerUser: 50, manyWriters: SCENARIOS.has("crowd") ? 3 : 0 }
+        : { readers: 4, writers: 4, todosPerUser: 50, manyWriters: SCENARIOS.has("crowd") ? CROWD : 0 },
     );
     await stop(api);
+    // The naive baseline's own database: the seeded data without our triggers (issue 14).
+    const naiveDatabase = kind === "postgres" ? await database.copyWithoutTriggers() : null;
 
     // PGlite is single-process: the auth-off build and the baseline each get a copy of the seeded
     // data directory, so that all three can run side by side and their runs can be interleaved.
@@ -128,7 +163,7 @@ async function benchDatabase(kind, builds) {
     figures.startupRestartMs = api.startupMs;
     figures.startupRestartCpuMs = api.startupCpuMs;
     log(`${kind}: API ready in ${api.startupMs.toFixed(0)} ms (restart)`);
-    const [authOff, baseline] = await Promise.all([
+    const [authOff, baseline, naive] = await Promise.all([
       SCENARIOS.has("authOff")
         ? start({
             name: "api-auth-off",
@@ -149,8 +184,21 @@ async function benchDatabase(kind, builds) {
         cwd: root,
         port: ports.baseline,
       }),
+      naiveDatabase
+        ? start({
+            name: "naive",
+            args: [join(root, "bench", "naive-server.mjs")],
+            env: { ...apiEnv(naiveDatabase.env, ports.naive), BASELINE_PORT: String(ports.naive) },
+            cwd: root,
+            port: ports.naive,
+          })
+        : null,
     ]);
-    const targets = { api, authOff, baseline };
+    const targets = { api, authOff, baseline, naive };
+    // The backends whose CPU a target's requests cost. The API, the auth-off build and the
+    // baseline share one database, but only the one being measured is busy.
+    const databaseOf = (target) =>
+      databaseCpu ? { cpu: databaseCpu, names: [target === "naive" ? naiveDatabase.name : database.name] } : undefined;
     await checkSameList(
       url,
       fixture.listUsers[0],
@@ -161,9 +209,10 @@ async function benchDatabase(kind, builds) {
     // else the machine does at a given moment weighs on both sides of each ratio alike.
     for (let round = 1; round <= ROUNDS; round++) {
       if (ROUNDS > 1) log(`${kind}: round ${round} of ${ROUNDS}`);
-      for (const scenario of ["list", "create", "toggle", "mixed", "rate"]) {
+      for (const scenario of ["list", "create", "solo", "crowd", "toggle", "mixed", "rate"]) {
         if (!SCENARIOS.has(scenario) && scenario !== "list") continue;
-        const scenarioTargets = scenario === "list" ? ["api", "authOff", "baseline"] : ["api", "baseline"];
+        const scenarioTargets =
+          scenario === "list" ? ["api", "authOff", "baseline", "naive"] : ["api", "baseline", "naive"];
         for (const target of scenarioTargets) {
           if (!targets[target]) continue;
           const requests = requestsFor(scenario === "rate" ? "list" : scenario, target, fixture);
@@ -175,6 +224,8 @@ async function benchDatabase(kind, builds) {
             await measure(url(target), requests, {
               rate: scenario === "rate" ? FIXED_RATE : 0,
               pid: targets[target].child.pid,
+              database: databaseOf(target),
+              connections: scenario === "crowd" ? CROWD : CONNECTIONS,
             }),
           );
           if (stopSampling) keepPeak(target === "api" ? "rssPeakMb" : "baselineRssPeakMb", stopSampling());
@@ -191,7 +242,14 @@ async function benchDatabase(kind, builds) {
         });
         const threadsBefore = threadCount(api.child.pid);
         const stopSampling = sampleRss(api.child.pid);
-        record("flood", "api", await measure(url("api"), requestsFor("list", "api", fixture), { pid: api.child.pid }));
+        record(
+          "flood",
+          "api",
+          await measure(url("api"), requestsFor("list", "api", fixture), {
+            pid: api.child.pid,
+            database: databaseOf("api"),
+          }),
+        );
         const signins = await flood;
         keepPeak("floodRssPeakMb", stopSampling());
         figures.signinsPerSecond = signins.rps;
@@ -203,6 +261,21 @@ async function benchDatabase(kind, builds) {
       }
     }
     if (authOff && !SMOKE) figures.authOffPairs = await compareAuthOff(url, fixture);
+    if (SCENARIOS.has("scaleOut") && kind === "postgres") {
+      const second = await start({
+        ...apiSpec,
+        name: "api-2",
+        env: apiEnv(database.env, ports.second),
+        port: ports.second,
+      });
+      figures.scaleOut = await compareScaleOut(
+        [url("api"), `http://127.0.0.1:${ports.second}`],
+        [api.child.pid, second.child.pid],
+        fixture,
+        databaseOf("api"),
+      );
+      await stop(second);
+    }
     if (SCENARIOS.has("bff")) await benchBff(url("api"), fixture, record, figures);
     for (const target of Object.values(targets).filter(Boolean)) await stop(target);
 
@@ -223,12 +296,17 @@ async function benchDatabase(kind, builds) {
     }
     if (samples.flood) figures.ratios.flood.idle = paired(samples.flood.api, samples.list.api);
     if (samples.list.authOff) figures.ratios.list.authOffVsApi = paired(samples.list.authOff, samples.list.api);
+    // Issue 14: each scenario against the naive baseline of the same round.
+    for (const [scenario, byTarget] of Object.entries(samples)) {
+      if (byTarget.naive) figures.ratios[scenario].apiVsNaive = paired(byTarget.api, byTarget.naive);
+    }
     if (figures.authOffPairs) figures.ratios.list.authOffPaired = median(figures.authOffPairs);
   } catch (error) {
     for (const proc of processes) log(`output of ${proc.name}:\n${proc.output()}`);
     throw error;
   } finally {
     for (const proc of [...processes]) await stopProcess(proc);
+    await databaseCpu?.close();
     await database.drop();
   }
   return figures;
@@ -280,6 +358,56 @@ async function compareAuthOff(url, fixture) {
   }
   log(`auth off vs on, ${AUTH_OFF_PAIRS} pairs: ${ratios.map((ratio) => ratio.toFixed(3)).join(", ")}`);
   return ratios;
+}
+
+/**
+ * Scale-out (issue 14): the mixed load on one API instance, then split over two instances sharing
+ * the database, with the same connections in all; what each costs the database per request. On
+ * two shared cores a second instance cannot add throughput: the figure to read is the database's
+ * CPU per request, which decides how far instances can be added on a bigger machine.
+ */
+async function compareScaleOut(urls, pids, fixture, database) {
+  const total = 2 * CONNECTIONS;
+  const runOn = async (bases) => {
+    if (!SMOKE) {
+      await Promise.all(
+        bases.map((base) =>
+          load({
+            url: base,
+            requests: requestsFor("mixed", "api", fixture),
+            connections: total / bases.length,
+            duration: warmupSeconds(),
+          }),
+        ),
+      );
+    }
+    const cpuBefore = pids.map(cpuSeconds);
+    const databaseBefore = database ? await database.cpu.sample(database.names) : null;
+    const runs = await Promise.all(
+      bases.map((base) =>
+        load({
+          url: base,
+          requests: requestsFor("mixed", "api", fixture),
+          connections: total / bases.length,
+          ...(SMOKE ? { amount: 20 } : { duration: DURATION }),
+        }),
+      ),
+    );
+    const databaseSeconds = database ? await database.cpu.since(database.names, databaseBefore) : null;
+    const apiSeconds = pids.reduce((sum, pid, i) => sum + (cpuSeconds(pid) - cpuBefore[i]), 0);
+    const served = runs.reduce((sum, run) => sum + run.ok, 0);
+    return {
+      instances: bases.length,
+      rps: runs.reduce((sum, run) => sum + run.rps, 0),
+      p99: Math.max(...runs.map((run) => run.p99 ?? 0)),
+      cpuUs: served > 0 ? (apiSeconds * 1e6) / served : null,
+      dbCpuUs: databaseSeconds !== null && served > 0 ? (databaseSeconds * 1e6) / served : null,
+    };
+  };
+  const one = await runOn(urls.slice(0, 1));
+  const two = await runOn(urls);
+  log(`scale-out: one instance ${one.rps.toFixed(0)} req/s, two ${two.rps.toFixed(0)} req/s`);
+  return [one, two];
 }
 
 /** Scenario 6: the list through the web app's BFF, when the web app has been built. */

@@ -6,6 +6,7 @@ const TARGETS = {
   api: { path: "/api/v1/todos", who: (user) => ({ authorization: `Bearer ${user.token}` }) },
   authOff: { path: "/api/v1/todos", who: (user) => ({ "x-user-id": user.id }) },
   baseline: { path: "/todos", who: (user) => ({ "x-user-id": user.id }) },
+  naive: { path: "/todos", who: (user) => ({ "x-user-id": user.id }) },
   bff: { path: "/api/todos", who: (user) => ({ cookie: `tv_at=${user.token}` }) },
 };
 
@@ -19,6 +20,7 @@ export function requestsFor(scenario, kind, fixture) {
   const target = TARGETS[kind];
   const nextReader = roundRobin(fixture.listUsers);
   const nextWriter = roundRobin(fixture.writeUsers);
+  const nextOfCrowd = roundRobin(fixture.crowd ?? []);
   const toggles = fixture.writeUsers.flatMap((user) => user.todoIds.map((id) => ({ user, id, completed: false })));
   const nextToggle = roundRobin(toggles);
 
@@ -34,6 +36,22 @@ export function requestsFor(scenario, kind, fixture) {
       ...request,
       headers: { ...target.who(nextWriter()), "content-type": "application/json" },
       body: JSON.stringify({ title: "Benchmark todo", tags: ["bench"] }),
+    }),
+  };
+  // One user writing on every connection at once.
+  const soloCreate = {
+    ...create,
+    setupRequest: (request) => ({
+      ...create.setupRequest(request),
+      headers: { ...target.who(fixture.writeUsers[0]), "content-type": "application/json" },
+    }),
+  };
+  // Many users writing at once: each request is the next user's of the crowd.
+  const crowdCreate = {
+    ...create,
+    setupRequest: (request) => ({
+      ...create.setupRequest(request),
+      headers: { ...target.who(nextOfCrowd()), "content-type": "application/json" },
     }),
   };
   const toggle = {
@@ -57,6 +75,10 @@ export function requestsFor(scenario, kind, fixture) {
       return [create];
     case "toggle":
       return [toggle];
+    case "solo":
+      return [soloCreate];
+    case "crowd":
+      return [crowdCreate];
     case "mixed":
       // 80 % reads, 20 % writes (half creates, half toggles), in the order each connection cycles.
       return [list, list, list, list, create, list, list, list, list, toggle];
