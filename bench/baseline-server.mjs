@@ -34,6 +34,8 @@ const LIST = `select string_agg(item, ',' order by n) filter (where n <= $2) as 
     row_number() over (order by todos.position, todos.id) as n,
     json_build_array(todos.position, todos.id)::text as keys
     from todos where todos.user_id = $1 order by todos.position, todos.id limit $3) page`;
+// On PostgreSQL the API reads the page's rows and writes their JSON itself (decision 018).
+const LIST_ROWS = `select ${COLUMNS} from todos where todos.user_id = $1 order by todos.position, todos.id limit $2`;
 const CREATE = `insert into todos (user_id, id, title, description, completed, completed_at, due_at, priority, tags, position,
     created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone)
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9,
@@ -53,7 +55,11 @@ async function openDatabase() {
     const { default: postgres } = await import("postgres");
     const sql = postgres(process.env.DATABASE_URL, { max: poolSize, onnotice: () => {} });
     // postgres.js prepares (names and caches) statements by default: what plain use of the driver gives.
-    return { query: (text, params) => sql.unsafe(text, params, { prepare: true }), close: () => sql.end() };
+    return {
+      kind: "postgres",
+      query: (text, params) => sql.unsafe(text, params, { prepare: true }),
+      close: () => sql.end(),
+    };
   }
   const pglite = await import("@electric-sql/pglite");
   const db = await pglite.PGlite.create({
@@ -62,7 +68,11 @@ async function openDatabase() {
   });
   // The same named prepared statements as the API's, PGlite's counterpart of postgres.js's.
   const prepared = withPreparedStatements(db, pglite);
-  return { query: async (text, params) => (await prepared.query(text, params)).rows, close: () => db.close() };
+  return {
+    kind: "pglite",
+    query: async (text, params) => (await prepared.query(text, params)).rows,
+    close: () => db.close(),
+  };
 }
 
 const toTodo = (row) => ({
@@ -116,6 +126,15 @@ async function handle(request, response) {
   if (path === "/readyz") {
     await db.query("select 1", []);
     return send(response, 200, { status: "ready" });
+  }
+  if (path === "/todos" && request.method === "GET" && db.kind === "postgres") {
+    const rows = await db.query(LIST_ROWS, [userId, 51]);
+    const items = rows.slice(0, 50).map((row) => JSON.stringify(toTodo(row)));
+    const last = rows.length > 50 ? rows[49] : null;
+    const nextCursor = last
+      ? Buffer.from(JSON.stringify(["position", last.position, last.id])).toString("base64url")
+      : null;
+    return sendJson(response, 200, `{"items":[${items.join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`);
   }
   if (path === "/todos" && request.method === "GET") {
     const [page] = await db.query(LIST, [userId, 50, 51]);

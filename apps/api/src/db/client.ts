@@ -27,6 +27,14 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+const kinds = new WeakMap<Database, DatabaseHandle["kind"]>();
+/**
+ * Which database a handle's `db` talks to, for the few places where the cheapest way differs: the
+ * embedded database shares the API's process, PostgreSQL's CPU is the one scaling out cannot add
+ * (decision 018).
+ */
+export const databaseKind = (db: Database): DatabaseHandle["kind"] => kinds.get(db) ?? "postgres";
+
 export interface DatabaseOptions {
   /** A postgres:// URL; without it an embedded PGlite database is used. */
   url?: string | undefined;
@@ -148,6 +156,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       backoff: reconnectDelay,
       idle_timeout: 60,
     });
+    kinds.set(db, "postgres");
     return {
       db,
       kind: "postgres",
@@ -181,6 +190,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const startParams = embeddedStartParams(pglite.PGlite.defaultStartParams);
     const client: PGlite = await pglite.PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
     const db = drizzlePglite({ client: withPreparedPgliteStatements(client, pglite), schema }) as unknown as Database;
+    kinds.set(db, "pglite");
     return {
       db,
       kind: "pglite",

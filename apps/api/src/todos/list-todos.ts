@@ -1,21 +1,32 @@
 import { startOfDay } from "@taskvault/contract/calendar";
 import type { ListTodosQuery, TodoSort } from "@taskvault/contract/todos";
 import { and, arrayContains, eq, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
-import type { Database } from "../db/client.ts";
+import { type Database, databaseKind } from "../db/client.ts";
 import { todos } from "../db/schema.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
-import { PRIORITIES } from "./todo-json.ts";
-import { isoInstant, pageQuery, type SortKey, selectFirstPage } from "./todo-statements.ts";
+import { PRIORITIES, toTodo } from "./todo-json.ts";
+import {
+  isoInstant,
+  pageQuery,
+  pageRowsQuery,
+  type SortKey,
+  selectFirstPage,
+  selectFirstPageRows,
+} from "./todo-statements.ts";
 
 const key = (
   column: SQL,
   kind: ValueKind,
+  valueOf: SortKey["valueOf"],
   { cursorValue = column, descending = false }: { cursorValue?: SQL; descending?: boolean } = {},
-): SortKey => ({ column, kind, cursorValue, descending });
-const byId = (descending = false) => key(sql`${todos.id}`, "uuid", { descending });
-const byPosition = key(sql`${todos.position}`, "number");
+): SortKey => ({ column, kind, cursorValue, valueOf, descending });
+const byId = (descending = false) => key(sql`${todos.id}`, "uuid", (row) => row.id, { descending });
+const byPosition = key(sql`${todos.position}`, "number", (row) => row.position);
 const byCreated = (descending = false) =>
-  key(sql`${todos.createdAt}`, "instant", { cursorValue: isoInstant(todos.createdAt), descending });
+  key(sql`${todos.createdAt}`, "instant", (row) => row.createdAt.toISOString(), {
+    cursorValue: isoInstant(todos.createdAt),
+    descending,
+  });
 
 /** Every sort ends with the id, so the order is total and a cursor names one exact place. */
 const SORTS: Record<TodoSort, SortKey[]> = {
@@ -23,15 +34,18 @@ const SORTS: Record<TodoSort, SortKey[]> = {
   created: [byCreated(), byId()],
   "-created": [byCreated(true), byId(true)],
   due: [
-    key(sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`, "instant", {
-      cursorValue: sql`coalesce(${isoInstant(todos.dueAt)}, 'infinity')`,
-    }),
+    key(
+      sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`,
+      "instant",
+      (row) => row.dueAt?.toISOString() ?? "infinity",
+      { cursorValue: sql`coalesce(${isoInstant(todos.dueAt)}, 'infinity')` },
+    ),
     byId(),
   ],
-  priority: [key(sql`${todos.priority}`, "number", { descending: true }), byPosition, byId()],
+  priority: [key(sql`${todos.priority}`, "number", (row) => row.priority, { descending: true }), byPosition, byId()],
   // The cursor keeps the title itself and the database lower-cases both sides: JavaScript's
   // toLowerCase and PostgreSQL's lower() disagree on some letters (İ), which would skip items.
-  title: [key(sql`lower(${todos.title})`, "text", { cursorValue: sql`${todos.title}` }), byId()],
+  title: [key(sql`lower(${todos.title})`, "text", (row) => row.title, { cursorValue: sql`${todos.title}` }), byId()],
 };
 
 /** A cursor value as SQL, transformed like its column (text keys are compared lower-cased). */
@@ -114,13 +128,30 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
     );
     conditions.push(after(keys, cursor.values));
   }
+  const fetch = query.limit + 1;
+  // The page's JSON is written where it is cheapest (decision 018): by the embedded database,
+  // which shares the process; by the API in front of PostgreSQL, whose CPU is the scarce one.
+  if (databaseKind(db) === "postgres") {
+    const rows = isFirstPageUnfiltered
+      ? await selectFirstPageRows(db, query.sort, keys).execute({ userId, fetch })
+      : await pageRowsQuery(db, keys, and(...conditions), fetch);
+    const served = rows.slice(0, query.limit);
+    const last = rows.length > query.limit ? served.at(-1) : undefined;
+    const nextCursor = last
+      ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueOf(last)) })
+      : null;
+    return pageJson(served.map((row) => JSON.stringify(toTodo(row))).join(","), nextCursor);
+  }
   const [page] = isFirstPageUnfiltered
-    ? await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch: query.limit + 1 })
-    : await pageQuery(db, keys, and(...conditions), query.limit, query.limit + 1);
+    ? await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch })
+    : await pageQuery(db, keys, and(...conditions), query.limit, fetch);
   const hasMore = (page?.found ?? 0) > query.limit;
   const nextCursor =
     hasMore && page?.lastKeys
       ? encodeCursor({ sort: query.sort, values: JSON.parse(page.lastKeys) as CursorValue[] })
       : null;
-  return `{"items":[${page?.items ?? ""}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  return pageJson(page?.items ?? "", nextCursor);
 }
+
+const pageJson = (items: string, nextCursor: string | null) =>
+  `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursor)}}`;

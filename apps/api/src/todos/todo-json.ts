@@ -9,7 +9,7 @@ export const PRIORITIES: readonly Priority[] = ["none", "low", "medium", "high"]
 
 export const todoNotFound = () => new AppError("not_found", "No such todo");
 
-/** A row as the contract's Todo. The list's JSON is written by the database instead (TODO_AS_JSON in todo-statements.ts); a test holds both to the same output. */
+/** A row as the contract's Todo. On the embedded database the list's JSON is written by the database instead (TODO_AS_JSON in todo-statements.ts); a test holds both to the same output. */
 export function toTodo(row: TodoRow): Todo {
   return {
     id: row.id,

@@ -8,7 +8,7 @@ import type { Database, Executor } from "../db/client.ts";
 import { preparedQueries } from "../db/prepared.ts";
 import { todos, users } from "../db/schema.ts";
 import { type IfMatch, ifMatchShape, versionCondition, versionValues } from "../db/versions.ts";
-import { PRIORITIES } from "./todo-json.ts";
+import { PRIORITIES, type TodoRow } from "./todo-json.ts";
 
 /** A placeholder of a prepared query (db/prepared.ts), filled by name at `execute`. */
 const value = (name: string) => sql.placeholder(name);
@@ -20,7 +20,8 @@ const isoInstant = (column: AnyPgColumn) =>
   sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * toTodo's JSON, written by the database for the list (pageQuery): the row's columns under the
+ * toTodo's JSON, written by the embedded database for the list (pageQuery; decision 018 says why
+ * not PostgreSQL): the row's columns under the
  * contract's names, in its order, through row_to_json. Change both together; a test holds them to
  * the same output for every kind of value.
  */
@@ -52,6 +53,8 @@ export interface SortKey {
   kind: "uuid" | "number" | "instant" | "text";
   /** The key's value in a cursor, as the database writes it into JSON. */
   cursorValue: SQL;
+  /** The same value, taken from a row read by the API. */
+  valueOf: (row: TodoRow) => string | number;
 }
 
 const orderBy = (keys: SortKey[]) =>
@@ -92,12 +95,29 @@ export function pageQuery(db: Executor, keys: SortKey[], where: SQL | undefined,
 }
 
 /**
+ * One page as rows, for PostgreSQL: the plain select, whose JSON the API writes (list-todos).
+ * Writing 50 todos as JSON (row_to_json, to_char) cost the database more than twice what the
+ * select costs (docs/decisions/018); API instances are cheaper to add than database CPU.
+ */
+export function pageRowsQuery(db: Executor, keys: SortKey[], where: SQL | undefined, fetch: Count) {
+  return db
+    .select()
+    .from(todos)
+    .where(where)
+    .orderBy(...orderBy(keys))
+    .limit(fetch);
+}
+
+/**
  * An unfiltered first page is what every client loads first and most often, and its SQL differs
- * only by sort: it is kept prepared per database and sort.
+ * only by sort: it is kept prepared per database and sort, as JSON (embedded) or as rows.
  */
 const firstPages = preparedQueries("list_todos");
 export const selectFirstPage = (db: Database, sort: TodoSort, keys: SortKey[]) =>
   firstPages(db, sort, () => pageQuery(db, keys, eq(todos.userId, value("userId")), value("limit"), value("fetch")));
+const firstPageRows = preparedQueries("list_todo_rows");
+export const selectFirstPageRows = (db: Database, sort: TodoSort, keys: SortKey[]) =>
+  firstPageRows(db, sort, () => pageRowsQuery(db, keys, eq(todos.userId, value("userId")), value("fetch")));
 
 /** New todos go last: one more than the user's highest position. */
 const nextPosition = (userId: Placeholder | string) =>

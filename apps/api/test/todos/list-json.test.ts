@@ -3,8 +3,9 @@ import type { Todo } from "@taskvault/contract/todos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
 
-// The list's todos are JSON written by the database (TODO_AS_JSON in todos/todo-statements.ts), every
-// other answer's by toTodo and the response serializer: the two must agree on every kind of value.
+// The list's todos are JSON written by the embedded database (TODO_AS_JSON in todos/todo-statements.ts)
+// or, on PostgreSQL, by the API from the rows (decision 018); every other answer's by toTodo and the
+// response serializer: they must agree on every kind of value.
 
 let t: TestApp;
 let session: Session;
