@@ -21,3 +21,16 @@ export function parseInstant(text: string): Date {
   const offsetMs = (Number(offsetHours) * 3600 + Number(offsetMinutes ?? 0) * 60 + Number(offsetSeconds ?? 0)) * 1000;
   return new Date(date.getTime() - (sign === "+" ? offsetMs : -offsetMs));
 }
+
+/** A UTC timestamptz of the years 1000–9999 as PostgreSQL writes it: 2026-12-02 07:11:54.3+00. */
+const PLAIN_UTC = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?\+00$/;
+
+/**
+ * A timestamptz's text as toISOString() writes the instant, without making a Date on the common
+ * path (a session in UTC, milliseconds, four-digit years); anything else goes through parseInstant.
+ */
+export function isoFromText(text: string): string {
+  const match = PLAIN_UTC.exec(text);
+  if (!match || text.startsWith("0")) return parseInstant(text).toISOString();
+  return `${match[1]}T${match[2]}.${(match[3] ?? "").padEnd(3, "0")}Z`;
+}

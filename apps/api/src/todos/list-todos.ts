@@ -2,9 +2,10 @@ import { startOfDay } from "@taskvault/contract/calendar";
 import type { ListTodosQuery, TodoSort } from "@taskvault/contract/todos";
 import { and, arrayContains, eq, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { type Database, databaseKind } from "../db/client.ts";
+import { isoFromText } from "../db/instant.ts";
 import { todos } from "../db/schema.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
-import { PRIORITIES, toTodo } from "./todo-json.ts";
+import { PRIORITIES, todoJson } from "./todo-json.ts";
 import {
   isoInstant,
   pageQuery,
@@ -17,13 +18,13 @@ import {
 const key = (
   column: SQL,
   kind: ValueKind,
-  valueOf: SortKey["valueOf"],
+  valueIn: SortKey["valueIn"],
   { cursorValue = column, descending = false }: { cursorValue?: SQL; descending?: boolean } = {},
-): SortKey => ({ column, kind, cursorValue, valueOf, descending });
+): SortKey => ({ column, kind, cursorValue, valueIn, descending });
 const byId = (descending = false) => key(sql`${todos.id}`, "uuid", (row) => row.id, { descending });
 const byPosition = key(sql`${todos.position}`, "number", (row) => row.position);
 const byCreated = (descending = false) =>
-  key(sql`${todos.createdAt}`, "instant", (row) => row.createdAt.toISOString(), {
+  key(sql`${todos.createdAt}`, "instant", (row) => isoFromText(row.createdAt), {
     cursorValue: isoInstant(todos.createdAt),
     descending,
   });
@@ -37,7 +38,7 @@ const SORTS: Record<TodoSort, SortKey[]> = {
     key(
       sql`coalesce(${todos.dueAt}, 'infinity'::timestamptz)`,
       "instant",
-      (row) => row.dueAt?.toISOString() ?? "infinity",
+      (row) => (row.dueAt === null ? "infinity" : isoFromText(row.dueAt)),
       { cursorValue: sql`coalesce(${isoInstant(todos.dueAt)}, 'infinity')` },
     ),
     byId(),
@@ -138,9 +139,9 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
     const served = rows.slice(0, query.limit);
     const last = rows.length > query.limit ? served.at(-1) : undefined;
     const nextCursor = last
-      ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueOf(last)) })
+      ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueIn(last)) })
       : null;
-    return pageJson(served.map((row) => JSON.stringify(toTodo(row))).join(","), nextCursor);
+    return pageJson(served.map(todoJson).join(","), nextCursor);
   }
   const [page] = isFirstPageUnfiltered
     ? await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch })

@@ -8,7 +8,7 @@ import type { Database, Executor } from "../db/client.ts";
 import { preparedQueries } from "../db/prepared.ts";
 import { todos, users } from "../db/schema.ts";
 import { type IfMatch, ifMatchShape, versionCondition, versionValues } from "../db/versions.ts";
-import { PRIORITIES, type TodoRow } from "./todo-json.ts";
+import { PRIORITIES, type TodoColumns } from "./todo-json.ts";
 
 /** A placeholder of a prepared query (db/prepared.ts), filled by name at `execute`. */
 const value = (name: string) => sql.placeholder(name);
@@ -46,6 +46,29 @@ const TODO_AS_JSON = sql<string>`(select row_to_json(todo)::text from (select
   ${todos.timezone} as "timezone"
 ) as todo)`;
 
+/** Every column the contract shows, as the driver hands it over (todoJson writes the JSON). */
+const raw = <T>(column: AnyPgColumn) => sql<T>`${column}`;
+const TODO_COLUMNS = {
+  id: raw<string>(todos.id),
+  title: raw<string>(todos.title),
+  description: raw<string>(todos.description),
+  completed: raw<boolean>(todos.completed),
+  completedAt: raw<string | null>(todos.completedAt),
+  dueAt: raw<string | null>(todos.dueAt),
+  priority: raw<number>(todos.priority),
+  tags: raw<string[]>(todos.tags),
+  position: raw<number>(todos.position),
+  createdAt: raw<string>(todos.createdAt),
+  updatedAt: raw<string>(todos.updatedAt),
+  version: raw<number>(todos.version),
+  listId: raw<string | null>(todos.listId),
+  parentId: raw<string | null>(todos.parentId),
+  recurrence: raw<string | null>(todos.recurrence),
+  recurFrom: raw<string>(todos.recurFrom),
+  remindAt: raw<string | null>(todos.remindAt),
+  timezone: raw<string>(todos.timezone),
+} satisfies Record<keyof TodoColumns, unknown>;
+
 /** A sort order as SQL: its columns, and the values a cursor keeps for them (see list-todos). */
 export interface SortKey {
   column: SQL;
@@ -54,7 +77,7 @@ export interface SortKey {
   /** The key's value in a cursor, as the database writes it into JSON. */
   cursorValue: SQL;
   /** The same value, taken from a row read by the API. */
-  valueOf: (row: TodoRow) => string | number;
+  valueIn: (row: TodoColumns) => string | number;
 }
 
 const orderBy = (keys: SortKey[]) =>
@@ -101,7 +124,7 @@ export function pageQuery(db: Executor, keys: SortKey[], where: SQL | undefined,
  */
 export function pageRowsQuery(db: Executor, keys: SortKey[], where: SQL | undefined, fetch: Count) {
   return db
-    .select()
+    .select(TODO_COLUMNS)
     .from(todos)
     .where(where)
     .orderBy(...orderBy(keys))
