@@ -13,6 +13,8 @@ const EnvSchema = z
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Seconds start-up waits for PostgreSQL to answer before exiting non-zero (README: "Start-up"). */
+    DATABASE_STARTUP_WAIT: z.coerce.number().int().min(0).max(3600).default(60),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// URL")

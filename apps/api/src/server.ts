@@ -4,8 +4,6 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { waitForPostgres } from "./db/client.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
-/** How long start-up waits for PostgreSQL before giving up (README: "Start-up"). */
-const DATABASE_STARTUP_WAIT_MS = 60_000;
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -20,7 +18,7 @@ async function main() {
   }
   if (config.DATABASE_URL) {
     await waitForPostgres(config.DATABASE_URL, {
-      timeoutMs: DATABASE_STARTUP_WAIT_MS,
+      timeoutMs: config.DATABASE_STARTUP_WAIT * 1000,
       onWait: (message) => console.error(message),
     });
   }

@@ -59,8 +59,11 @@ const CONNECT_TIMEOUT_S = 2;
  */
 const reconnectDelay = (failures: number) => Math.min(0.05 * 2 ** failures, 0.5);
 
-/** What a postgres.js query is to us: a thenable that can be cancelled (`state` once sent). */
-type PendingQuery = PromiseLike<unknown> & { cancel(): unknown };
+/**
+ * What a postgres.js query is to us: a thenable; postgres.js 3.4 sets `state` once it is sent and
+ * sends `strings`/`args` with `options` (whose `onexecute` reserves a connection for a transaction).
+ */
+type PendingQuery = PromiseLike<unknown>;
 
 /**
  * Makes `query` reject with DatabaseDeadlineError once `ms` pass. postgres.js queries run when
@@ -74,11 +77,17 @@ function withDeadline<Q extends PendingQuery>(query: Q, ms: number): Q {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          // A query still queued for a connection is dropped, so it never runs after the caller
-          // was told 503. One already sent is left to statement_timeout: cancelling it opens a
-          // cancel connection, which postgres.js builds with the shared message buffer that the
-          // busy connection may be writing (seen as corrupt messages under load).
-          if (!(query as { state?: unknown }).state) Promise.resolve(query.cancel()).catch(() => {});
+          // A query not yet sent must never run after the caller was told 503, but cancel() is
+          // not safe for it: postgres.js 3.4 may already have handed it to a connection that is
+          // still connecting, and a cancelled query there leaves that connection waiting forever
+          // (the readiness probe's only connection stayed dead after every outage). So it is
+          // emptied: if it is ever sent, it does nothing. One already sent is left to
+          // statement_timeout: cancelling it opens a cancel connection, which postgres.js builds
+          // with the shared message buffer that the busy connection may be writing (seen as
+          // corrupt messages under load).
+          if (!(query as { state?: unknown }).state) {
+            Object.assign(query, { strings: ["select 1"], args: [], options: { prepare: false } });
+          }
           reject(new DatabaseDeadlineError(`The database did not answer within ${ms} ms`));
         }, ms);
       });
