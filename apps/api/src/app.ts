@@ -67,9 +67,18 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  // The embedded database reports a failure of its files once; until the app's logger exists, stderr hears it.
+  let reportDatabaseFailure = (message: string): void => {
+    process.stderr.write(`${message}\n`);
+  };
   const database =
     options.database ??
-    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      poolSize: config.DATABASE_POOL_SIZE,
+      onFailure: (message) => reportDatabaseFailure(message),
+    }));
   await database.withoutDeadline(() => migrate(database.db));
 
   const logger =
@@ -89,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  reportDatabaseFailure = (message) => app.log.error(message);
 
   app.decorate("db", database.db);
 

@@ -43,6 +43,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** How long a query may wait for a connection and run, all told (default QUERY_DEADLINE_MS). */
   queryDeadlineMs?: number;
+  /** Told once when the embedded database's files fail for good (a read-only DATA_DIR): the operator's log line. */
+  onFailure?: (message: string) => void;
 }
 
 /**
@@ -198,6 +200,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     ]);
     const startParams = embeddedStartParams(pglite.PGlite.defaultStartParams);
     const client: PGlite = await pglite.PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
+    const fence = fenceOnLostWal(client, options.dataDir, options.onFailure);
     const db = drizzlePglite({ client: withPreparedPgliteStatements(client, pglite), schema }) as unknown as Database;
     kinds.set(db, "pglite");
     return {
@@ -206,6 +209,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       withoutDeadline: (work) => work(),
       ping: (timeoutMs) => answersWithin(client.query("select 1"), timeoutMs),
       async close() {
+        // A fenced client is left alone, lock file included: closing it would checkpoint, which is
+        // what hangs it, and its files cannot change. The next start takes the stale lock over.
+        if (fence.failure) return;
         await client.close();
         releaseLock();
       },
@@ -271,6 +277,42 @@ async function answersWithin(query: PromiseLike<unknown>, timeoutMs: number): Pr
   return Promise.race([answered, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * PostgreSQL that cannot write its WAL (a DATA_DIR gone read-only: a disk error, a remount) would
+ * PANIC and restart; PGlite instead answers that statement with an error and then spins in its
+ * WebAssembly loop on the next message, blocking the event loop for good (PGlite 0.5, seen on an
+ * ext4 gone read-only). So the first such failure fences the client off: every later message fails
+ * at once as "read-only file system" (503, decision 017) without reaching PGlite, /readyz says
+ * 503, and the log says what to do once. What was acknowledged is in the WAL on disk already;
+ * restarting on a writable DATA_DIR recovers it.
+ */
+function fenceOnLostWal(client: PGlite, dataDir: string | undefined, onFailure?: (message: string) => void) {
+  const fence: { failure: Error | null } = { failure: null };
+  const execProtocol = client.execProtocol.bind(client);
+  const execProtocolRawSync = client.execProtocolRawSync.bind(client);
+  // Every protocol message, PGlite's own ROLLBACK and CHECKPOINT included, goes through this.
+  client.execProtocolRawSync = (message) => {
+    if (fence.failure) throw fence.failure;
+    return execProtocolRawSync(message);
+  };
+  client.execProtocol = async (message, execOptions) => {
+    try {
+      return await execProtocol(message, execOptions);
+    } catch (error) {
+      const text = String((error as Error).message);
+      if (!fence.failure && /read-only file system|could not (write|fsync) .*log file/i.test(text)) {
+        fence.failure = Object.assign(new Error(`the embedded database cannot write: ${text}`), { code: "EROFS" });
+        onFailure?.(
+          `The embedded database in ${dataDir ?? "memory"} can no longer write (${text}). Every request is answered 503 ` +
+            "until Taskvault is restarted with a writable DATA_DIR; what was acknowledged is kept.",
+        );
+      }
+      throw error;
+    }
+  };
+  return fence;
+}
+
 export class DatabaseInUseError extends Error {}
 
 /**
@@ -278,7 +320,20 @@ export class DatabaseInUseError extends Error {}
  * A pid file guards DATA_DIR; a stale one (its process gone) is taken over.
  */
 function lockDataDir(dir: string): () => void {
-  const file = join(dir, "pgdata.lock");
+  try {
+    return takeDataDirLock(join(dir, "pgdata.lock"), dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EROFS" || code === "EACCES" || code === "EPERM") {
+      throw new Error(
+        `DATA_DIR ${dir} is not writable (${code}): fix its mount or permissions, or point DATA_DIR elsewhere`,
+      );
+    }
+    throw error;
+  }
+}
+
+function takeDataDirLock(file: string, dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, String(process.pid), { flag: "wx" });
