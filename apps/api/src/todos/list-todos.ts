@@ -7,12 +7,12 @@ import { todos } from "../db/schema.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
 import { PRIORITIES, todoJson } from "./todo-json.ts";
 import {
+  firstPageRowsOnPostgres,
   isoInstant,
   pageQuery,
   pageRowsQuery,
   type SortKey,
   selectFirstPage,
-  selectFirstPageRows,
 } from "./todo-statements.ts";
 
 const key = (
@@ -134,7 +134,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   // which shares the process; by the API in front of PostgreSQL, whose CPU is the scarce one.
   if (databaseKind(db) === "postgres") {
     const rows = isFirstPageUnfiltered
-      ? await selectFirstPageRows(db, query.sort, keys).execute({ userId, fetch })
+      ? await firstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch })
       : await pageRowsQuery(db, keys, and(...conditions), fetch);
     const served = rows.slice(0, query.limit);
     const last = rows.length > query.limit ? served.at(-1) : undefined;
