@@ -29,6 +29,14 @@ export const ListName = z
   .max(LIST_NAME_MAX, `Name must be at most ${LIST_NAME_MAX} characters`)
   .refine(hasNoNul, NO_NUL_MESSAGE);
 
+/** What a member may do to a shared list: the owner everything, an editor its todos, a viewer read. */
+export const ListRole = z.enum(["owner", "editor", "viewer"]);
+export type ListRole = z.infer<typeof ListRole>;
+
+/** The roles an invitation or a role change can give: there is one owner, the list's creator. */
+export const MemberRole = z.enum(["editor", "viewer"]);
+export type MemberRole = z.infer<typeof MemberRole>;
+
 export const List = z.object({
   id: Id,
   name: z.string(),
@@ -37,6 +45,10 @@ export const List = z.object({
   createdAt: DateTime,
   updatedAt: DateTime,
   version: z.number().int(),
+  /** The caller's role in this list (`owner` for the caller's own lists). */
+  role: ListRole,
+  /** How many people see the list, its owner included (1: not shared). */
+  memberCount: z.number().int(),
 });
 export type List = z.infer<typeof List>;
 

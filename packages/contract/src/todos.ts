@@ -84,6 +84,10 @@ export const Todo = z.object({
   remindAt: DateTime.nullable(),
   /** IANA zone its recurrence is computed in. */
   timezone: z.string(),
+  /** The user who created it (in a shared list, any member who may write). */
+  createdBy: Id,
+  /** A member of its list (the owner for a todo outside any shared list) it is assigned to, or null. */
+  assigneeId: Id.nullable(),
 });
 export type Todo = z.infer<typeof Todo>;
 
@@ -102,6 +106,8 @@ const writable = {
   recurFrom: RecurFrom,
   remindAt: DateTime.nullable(),
   timezone: TimeZone,
+  /** A member of the todo's list (or the caller), or null; anyone else is 422. */
+  assigneeId: Id.nullable(),
 };
 
 export const CreateTodo = z.strictObject({
@@ -118,6 +124,7 @@ export const CreateTodo = z.strictObject({
   recurFrom: writable.recurFrom.optional(),
   remindAt: writable.remindAt.optional(),
   timezone: writable.timezone.optional(),
+  assigneeId: writable.assigneeId.optional(),
 });
 export type CreateTodo = z.infer<typeof CreateTodo>;
 
@@ -155,6 +162,8 @@ export const ListTodosQuery = z.strictObject({
   listId: z.union([z.literal("inbox"), Id]).optional(),
   /** A todo id (its direct subtasks), or `none` for top-level todos only. */
   parentId: z.union([z.literal("none"), Id]).optional(),
+  /** `me`: only the todos assigned to the caller, in every list the caller sees. */
+  assignee: z.literal("me").optional(),
 });
 export type ListTodosQuery = z.infer<typeof ListTodosQuery>;
 

@@ -4,6 +4,7 @@ import type {
   List,
   ListCollection,
   ListColor,
+  ListRole,
   UpdateList,
 } from "@taskvault/contract/lists";
 import { and, count, eq, getTableColumns, sql } from "drizzle-orm";
@@ -18,7 +19,14 @@ type ListRow = typeof lists.$inferSelect;
 
 const UNIQUE_VIOLATION = "23505";
 
-export function toList(row: ListRow): List {
+/** The caller's view of a list: its role, and how many people see it (1: not shared). */
+export interface ListAccess {
+  role: ListRole;
+  memberCount: number;
+}
+const OWN_LIST: ListAccess = { role: "owner", memberCount: 1 };
+
+export function toList(row: ListRow, access: ListAccess = OWN_LIST): List {
   return {
     id: row.id,
     name: row.name,
@@ -27,6 +35,8 @@ export function toList(row: ListRow): List {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     version: row.version,
+    role: access.role,
+    memberCount: access.memberCount,
   };
 }
 

@@ -31,6 +31,8 @@ export function toTodo(row: TodoRow): Todo {
     recurFrom: row.recurFrom as RecurFrom,
     remindAt: row.remindAt?.toISOString() ?? null,
     timezone: row.timezone,
+    createdBy: row.userId,
+    assigneeId: null,
   };
 }
 
@@ -54,6 +56,8 @@ export interface TodoColumns {
   recurFrom: string;
   remindAt: string | null;
   timezone: string;
+  createdBy: string;
+  assigneeId: string | null;
 }
 
 const text = JSON.stringify;
@@ -65,5 +69,5 @@ const instantJson = (value: string | null) => (value === null ? "null" : `"${iso
  * serializer byte for byte.
  */
 export function todoJson(row: TodoColumns): string {
-  return `{"id":${text(row.id)},"title":${text(row.title)},"description":${text(row.description)},"completed":${row.completed},"completedAt":${instantJson(row.completedAt)},"dueAt":${instantJson(row.dueAt)},"priority":"${PRIORITIES[row.priority] ?? "none"}","tags":${text(row.tags)},"position":${text(row.position)},"createdAt":${instantJson(row.createdAt)},"updatedAt":${instantJson(row.updatedAt)},"version":${row.version},"listId":${text(row.listId)},"parentId":${text(row.parentId)},"recurrence":${text(row.recurrence)},"recurFrom":${text(row.recurFrom)},"remindAt":${instantJson(row.remindAt)},"timezone":${text(row.timezone)}}`;
+  return `{"id":${text(row.id)},"title":${text(row.title)},"description":${text(row.description)},"completed":${row.completed},"completedAt":${instantJson(row.completedAt)},"dueAt":${instantJson(row.dueAt)},"priority":"${PRIORITIES[row.priority] ?? "none"}","tags":${text(row.tags)},"position":${text(row.position)},"createdAt":${instantJson(row.createdAt)},"updatedAt":${instantJson(row.updatedAt)},"version":${row.version},"listId":${text(row.listId)},"parentId":${text(row.parentId)},"recurrence":${text(row.recurrence)},"recurFrom":${text(row.recurFrom)},"remindAt":${instantJson(row.remindAt)},"timezone":${text(row.timezone)},"createdBy":${text(row.createdBy)},"assigneeId":${text(row.assigneeId)}}`;
 }

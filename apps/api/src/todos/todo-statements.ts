@@ -43,7 +43,9 @@ const TODO_AS_JSON = sql<string>`(select row_to_json(todo)::text from (select
   ${todos.recurrence} as "recurrence",
   ${todos.recurFrom} as "recurFrom",
   ${isoInstant(todos.remindAt)} as "remindAt",
-  ${todos.timezone} as "timezone"
+  ${todos.timezone} as "timezone",
+  ${todos.userId} as "createdBy",
+  null::uuid as "assigneeId"
 ) as todo)`;
 
 /** Every column the contract shows, as the driver hands it over (todoJson writes the JSON). */
@@ -67,6 +69,8 @@ const TODO_COLUMNS = {
   recurFrom: raw<string>(todos.recurFrom),
   remindAt: raw<string | null>(todos.remindAt),
   timezone: raw<string>(todos.timezone),
+  createdBy: raw<string>(todos.userId),
+  assigneeId: sql<string | null>`null::uuid`,
 } satisfies Record<keyof TodoColumns, unknown>;
 
 /** A sort order as SQL: its columns, and the values a cursor keeps for them (see list-todos). */

@@ -36,11 +36,11 @@ export async function exportData(db: Database, userId: string): Promise<ExportDo
         createdAt: user.createdAt.toISOString(),
       },
       lists: listRows.map((row) => {
-        const { version: _, ...list } = toList(row);
+        const { version: _, role: _role, memberCount: _members, ...list } = toList(row);
         return list;
       }),
       todos: todoRows.map((row): ExportTodo => {
-        const { version: _, ...todo } = toTodo(row);
+        const { version: _, createdBy: _creator, assigneeId: _assignee, ...todo } = toTodo(row);
         return { ...todo, recurFrom: todo.recurFrom as RecurFrom, nextId: row.nextId };
       }),
     };

@@ -34,7 +34,18 @@ describe("lists", () => {
     const response = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "  Home  ", color: "blue" } });
     expect(response.statusCode).toBe(201);
     const list = response.json();
-    expect(Object.keys(list).sort()).toEqual(["color", "createdAt", "id", "name", "position", "updatedAt", "version"]);
+    expect(Object.keys(list).sort()).toEqual([
+      "color",
+      "createdAt",
+      "id",
+      "memberCount",
+      "name",
+      "position",
+      "role",
+      "updatedAt",
+      "version",
+    ]);
+    expect(list).toMatchObject({ role: "owner", memberCount: 1 });
     expect(list).toMatchObject({ name: "Home", color: "blue", version: 1 });
     expect(response.headers.location).toBe(`/api/v1/lists/${list.id}`);
     expect(response.headers.etag).toBe('"1"');

@@ -21,6 +21,8 @@ export function todo(id: string, overrides: Partial<Todo> = {}): Todo {
     recurFrom: "due",
     remindAt: null,
     timezone: "UTC",
+    createdBy: "00000000-0000-4000-8000-000000000001",
+    assigneeId: null,
     ...overrides,
   };
 }

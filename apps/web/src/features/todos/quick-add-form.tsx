@@ -109,6 +109,9 @@ export function QuickAddForm({
       recurFrom: "due",
       remindAt: null,
       timezone: timeZone,
+      // A placeholder until the API's answer replaces the optimistic row (it names the creator).
+      createdBy: "",
+      assigneeId: null,
       ...fields,
     };
     const created = await create(temp, fields);
