@@ -18,7 +18,7 @@ export default async function TodosPage() {
   return (
     <AppShell user={user} current="todos">
       <h1 className="sr-only">Your todos</h1>
-      <TodoApp initialTodos={todos} initialLists={lists.items} profileTimeZone={user.timezone} />
+      <TodoApp initialTodos={todos} initialLists={lists.items} profileTimeZone={user.timezone} userId={user.id} />
     </AppShell>
   );
 }

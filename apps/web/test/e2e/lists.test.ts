@@ -88,10 +88,10 @@ describe.skipIf(!hasStack)("lists in the sidebar", () => {
     await context.close();
   });
 
-  /** The user's lists in sidebar order (after Inbox, Today and Upcoming). */
+  /** The user's lists in sidebar order (after Inbox, Today, Upcoming and Assigned to me). */
   async function listOrder(page: Page): Promise<string[]> {
     const names = await sidebar(page).getByRole("link").allTextContents();
-    return names.slice(3).map((name) => name.replace(/\d+$/, ""));
+    return names.slice(4).map((name) => name.replace(/\d+$/, ""));
   }
 
   async function savedLists(page: Page): Promise<{ name: string; color: string | null }[]> {

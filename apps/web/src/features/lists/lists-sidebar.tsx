@@ -4,11 +4,13 @@ import type { List, ListColor, UpdateList } from "@taskvault/contract/lists";
 import { type FormEvent, lazy, type MouseEvent, Suspense, useState } from "react";
 import { MoveButtons } from "@/components/move-buttons.tsx";
 import { BffError } from "@/lib/bff-client.ts";
-import { type TodoView, viewHref } from "../todos/todo-view.ts";
+import { isShared } from "../sharing/members-context.ts";
+import { ASSIGNED_VIEW, type TodoView, viewHref } from "../todos/todo-view.ts";
 import { COLORS } from "./list-colors.ts";
 
 // Fetched when a list is first edited: the list itself does not need the form.
 const ListEditor = lazy(() => import("./list-editor.tsx"));
+const ShareDialog = lazy(() => import("../sharing/share-dialog.tsx"));
 
 export type ListActions = {
   create(name: string): Promise<void>;
@@ -18,6 +20,10 @@ export type ListActions = {
   move(id: string, direction: "up" | "down"): Promise<void>;
   /** `todos` is asked for when the list still holds todos. */
   remove(id: string, todos?: "delete" | "inbox"): Promise<void>;
+  /** A member (not the owner) leaves a shared list: it goes from the screen with its todos. */
+  leave(id: string): Promise<void>;
+  /** The Share dialog changed who is in the list: its member count, shown at once. */
+  membersChanged(id: string, memberCount: number): void;
 };
 
 // Small enough that four fit beside a list's name, large enough to tap (WCAG 2.5.8: 24 px).
@@ -49,6 +55,8 @@ export function ListsSidebar({
   const [isAdding, setIsAdding] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<List | null>(null);
+  const [sharingId, setSharingId] = useState<string | null>(null);
+  const sharing = lists.find((list) => list.id === sharingId && list.role === "owner");
   const [error, setError] = useState<string | null>(null);
 
   function go(event: MouseEvent<HTMLAnchorElement>, list: TodoView["list"]) {
@@ -97,7 +105,13 @@ export function ListsSidebar({
     }
   }
 
-  const entry = (id: TodoView["list"], name: string, color: ListColor | null = null) => {
+  async function leave(list: List) {
+    if (await run(() => actions.leave(list.id), `Could not leave “${list.name}”`)) {
+      if (view.list === list.id) window.history.pushState(null, "", viewHref({ ...view, list: "all" }));
+    }
+  }
+
+  const entry = (id: TodoView["list"], name: string, color: ListColor | null = null, memberCount = 1) => {
     const isCurrent = view.list === id;
     const count = counts.get(id) ?? 0;
     return (
@@ -116,6 +130,12 @@ export function ListsSidebar({
           <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${COLORS[color].swatch}`} />
         ) : null}
         <span className="flex-1 truncate">{name}</span>
+        {memberCount > 1 ? (
+          <span className="text-xs whitespace-nowrap opacity-80" title={`Shared: ${memberCount} members`}>
+            <span aria-hidden="true">👥{memberCount}</span>
+            <span className="sr-only">, shared with {memberCount} members,</span>
+          </span>
+        ) : null}
         <span className="text-xs tabular-nums opacity-80">{count}</span>
       </a>
     );
@@ -138,15 +158,30 @@ export function ListsSidebar({
             <li className="flex">{entry("inbox", "Inbox")}</li>
             <li className="flex">{entry("today", "Today")}</li>
             <li className="flex">{entry("upcoming", "Upcoming")}</li>
+            <li className="flex">{entry(ASSIGNED_VIEW, "Assigned to me")}</li>
             {lists.map((list, index) => (
               <li key={list.id} className="flex items-center gap-0.5">
-                {editingId === list.id ? (
-                  <Suspense fallback={entry(list.id, list.name, list.color)}>
+                {list.role !== "owner" ? (
+                  // A member's row: only the owner moves, renames, shares or deletes a list.
+                  <>
+                    {entry(list.id, list.name, list.color, list.memberCount)}
+                    <button
+                      type="button"
+                      className={ROW_BUTTON}
+                      aria-label="Leave list"
+                      title={`Leave “${list.name}”`}
+                      onClick={() => void leave(list)}
+                    >
+                      ⎋
+                    </button>
+                  </>
+                ) : editingId === list.id ? (
+                  <Suspense fallback={entry(list.id, list.name, list.color, list.memberCount)}>
                     <ListEditor list={list} onSubmit={submitEdit} onCancel={() => setEditingId(null)} />
                   </Suspense>
                 ) : (
                   <>
-                    {entry(list.id, list.name, list.color)}
+                    {entry(list.id, list.name, list.color, list.memberCount)}
                     <MoveButtons
                       name={list.name}
                       className={ROW_BUTTON}
@@ -156,6 +191,18 @@ export function ListsSidebar({
                         void run(() => actions.move(list.id, direction), `Could not move “${list.name}”`)
                       }
                     />
+                    <button
+                      type="button"
+                      className={ROW_BUTTON}
+                      aria-label="Share"
+                      aria-haspopup="dialog"
+                      title={
+                        isShared(list) ? `Share “${list.name}” (${list.memberCount} members)` : `Share “${list.name}”`
+                      }
+                      onClick={() => setSharingId(list.id)}
+                    >
+                      <span aria-hidden="true">⇪</span>
+                    </button>
                     <button
                       type="button"
                       className={ROW_BUTTON}
@@ -222,6 +269,15 @@ export function ListsSidebar({
               </button>
             </div>
           </div>
+        ) : null}
+        {sharing ? (
+          <Suspense fallback={null}>
+            <ShareDialog
+              list={sharing}
+              onClose={() => setSharingId(null)}
+              onMembersChanged={(memberCount) => actions.membersChanged(sharing.id, memberCount)}
+            />
+          </Suspense>
         ) : null}
         {error ? (
           <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-400">

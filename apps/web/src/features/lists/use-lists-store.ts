@@ -2,6 +2,7 @@
 
 import type { List } from "@taskvault/contract/lists";
 import { useRef, useState } from "react";
+import { removeMember } from "../sharing/sharing-api.ts";
 import { positionOneStep } from "../todos/todo-view.ts";
 import * as listApi from "./list-api.ts";
 import type { ListActions } from "./lists-sidebar.tsx";
@@ -12,9 +13,12 @@ import type { ListActions } from "./lists-sidebar.tsx";
  */
 export function useListsStore({
   initialLists,
+  me,
   onRemoved,
 }: {
   initialLists: List[];
+  /** The signed-in user's id: leaving a shared list removes this member. */
+  me: string;
   onRemoved(listId: string, todosGo?: "delete" | "inbox"): void;
 }) {
   const [lists, setLists] = useState(initialLists);
@@ -62,6 +66,15 @@ export function useListsStore({
       await listApi.deleteList(id, todosGo);
       setLists((current) => current.filter((list) => list.id !== id));
       onRemoved(id, todosGo);
+    },
+    async leave(id) {
+      await removeMember(id, me);
+      setLists((current) => current.filter((list) => list.id !== id));
+      // The list's todos were never the user's: they leave with it.
+      onRemoved(id, "delete");
+    },
+    membersChanged(id, memberCount) {
+      setLists((current) => current.map((list) => (list.id === id ? { ...list, memberCount } : list)));
     },
   };
 

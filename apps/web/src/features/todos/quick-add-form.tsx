@@ -6,7 +6,7 @@ import { type FormEvent, type ReactNode, useRef, useState } from "react";
 import { dueAtFromInputs, formatDue } from "./due-date.ts";
 import { chipsOf } from "./quick-add.ts";
 import * as api from "./todo-api.ts";
-import { DATE_VIEWS, type TodoView } from "./todo-view.ts";
+import { ASSIGNED_VIEW, DATE_VIEWS, type TodoView } from "./todo-view.ts";
 
 /**
  * The quick-add form: one line of text, read by the API while typing ("Call mom tomorrow 5pm
@@ -18,6 +18,8 @@ export function QuickAddForm({
   resolveListName,
   create,
   lastPosition,
+  me,
+  readOnlyReason,
   children,
 }: {
   view: TodoView;
@@ -26,6 +28,10 @@ export function QuickAddForm({
   resolveListName(name: string): Promise<string | null>;
   create(placeholder: Todo, fields: Omit<CreateTodo, "title">): Promise<boolean>;
   lastPosition(): number;
+  /** The signed-in user's id: a todo added in Assigned to me is assigned to them, so it stays in view. */
+  me?: string;
+  /** Set when the list viewed is one the user only views: nothing can be added to it. */
+  readOnlyReason?: string | null;
   children?: ReactNode;
 }) {
   const newTodoInput = useRef<HTMLInputElement>(null);
@@ -77,10 +83,12 @@ export function QuickAddForm({
     }
     const title = meaning?.title.trim() ?? text;
     const isDateView = DATE_VIEWS.has(view.list);
-    let listId = view.list === "all" || view.list === "inbox" || isDateView ? null : view.list;
+    const isAssignedView = view.list === ASSIGNED_VIEW;
+    let listId = view.list === "all" || view.list === "inbox" || isDateView || isAssignedView ? null : view.list;
     if (meaning?.listName) listId = (await resolveListName(meaning.listName)) ?? listId;
     const fields: Omit<CreateTodo, "title"> = {};
     if (listId) fields.listId = listId;
+    if (isAssignedView && me) fields.assigneeId = me;
     if (meaning?.dueAt) fields.dueAt = meaning.dueAt;
     // Added in Today without a date of its own: due today, so it stays in view.
     else if (view.list === "today") fields.dueAt = dueAtFromInputs(dayIn(Date.now(), timeZone), "", timeZone);
@@ -129,14 +137,20 @@ export function QuickAddForm({
           maxLength={200}
           autoComplete="off"
           enterKeyHint="done"
-          aria-describedby="quick-add-understood"
+          aria-describedby={readOnlyReason ? "quick-add-read-only" : "quick-add-understood"}
+          disabled={Boolean(readOnlyReason)}
           onChange={(event) => scheduleParse(event.currentTarget.value)}
         />
-        <button type="submit" className="btn-primary shrink-0">
+        <button type="submit" className="btn-primary shrink-0" disabled={Boolean(readOnlyReason)}>
           Add
         </button>
         {children}
       </form>
+      {readOnlyReason ? (
+        <p id="quick-add-read-only" className="mt-1 px-1 text-sm text-slate-600 dark:text-slate-400">
+          {readOnlyReason}
+        </p>
+      ) : null}
       <QuickAddUnderstood
         chips={
           understood && !isLiteral

@@ -3,6 +3,8 @@
 import type { Priority, RecurFrom, Todo, UpdateTodo } from "@taskvault/contract/todos";
 import { type FormEvent, useContext, useId, useState } from "react";
 import { ListsContext } from "../lists/lists-context.ts";
+import { AssigneeField } from "../sharing/assignee-field.tsx";
+import { canWriteTo } from "../sharing/members-context.ts";
 import { CustomRepeatFields } from "./custom-repeat-fields.tsx";
 import {
   dateInputFromDueAt,
@@ -98,6 +100,8 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
       recurrence,
       ...(recurrence && { recurFrom: field("recurFrom") as RecurFrom }),
       remindAt: remind === initial.remind ? todo.remindAt : isoFromLocalInput(remind, timeZone),
+      // Only shared lists show the picker; elsewhere the assignee is left as it is.
+      ...(form.has("assignee") && { assigneeId: field("assignee") || null }),
     });
   }
 
@@ -144,11 +148,14 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
         </label>
         <select id={`${id}-list`} name="list" className="field" defaultValue={todo.listId ?? ""}>
           <option value="">Inbox</option>
-          {lists.map((list) => (
-            <option key={list.id} value={list.id}>
-              {list.name}
-            </option>
-          ))}
+          {/* A viewer cannot move todos into a list; the todo's own list stays listed. */}
+          {lists
+            .filter((list) => canWriteTo(list) || list.id === todo.listId)
+            .map((list) => (
+              <option key={list.id} value={list.id}>
+                {list.name}
+              </option>
+            ))}
         </select>
       </div>
       <div>
@@ -168,6 +175,7 @@ function TodoDetails({ todo, onSave, onCancel }: { todo: Todo; onSave(changes: U
           ))}
         </select>
       </div>
+      <AssigneeField todo={todo} id={`${id}-assignee`} />
       {repeat === CUSTOM ? <CustomRepeatFields custom={custom} onChange={setCustom} /> : null}
       <div>
         <label className="label" htmlFor={`${id}-remind`}>

@@ -13,6 +13,8 @@ import {
   useRef,
   useState,
 } from "react";
+import { canWriteTo, useListOf } from "../sharing/members-context.ts";
+import { TodoPeople } from "../sharing/todo-people.tsx";
 import { formatDue } from "./due-date.ts";
 import { describeRecurrence } from "./repeat-rule.ts";
 import { SubtasksContext } from "./subtasks-context.ts";
@@ -44,6 +46,9 @@ const PRIORITY_STYLE: Record<Priority, string> = {
 export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEditing, setEditing }: Props) {
   const titleId = useId();
   const isPending = todo.id.startsWith("temp-");
+  // A viewer of a shared list reads its todos: every control that would change one is off.
+  const isReadOnly = !canWriteTo(useListOf(todo.listId));
+  const isLocked = isPending || isReadOnly;
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
   const [isShowingDetails, setIsShowingDetails] = useState(false);
   const [isDropTarget, setIsDropTarget] = useState<"before" | "after" | null>(null);
@@ -75,7 +80,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
       onDrop={onDrop}
     >
       <div className="flex min-h-11 items-center gap-2 sm:gap-3">
-        {canReorder ? (
+        {canReorder && !isReadOnly ? (
           <button
             type="button"
             draggable
@@ -101,11 +106,11 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
           type="checkbox"
           className="size-5 shrink-0 accent-brand-600"
           checked={todo.completed}
-          disabled={isPending}
+          disabled={isLocked}
           aria-labelledby={titleId}
           onChange={(event) => actions.update(todo.id, { completed: event.currentTarget.checked })}
         />
-        {isEditing ? (
+        {isEditing && !isReadOnly ? (
           <TitleEditor
             todo={todo}
             onSave={(title) => {
@@ -121,11 +126,12 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
             <span
               id={titleId}
               className={`block break-words ${todo.completed ? "text-slate-500 line-through dark:text-slate-400" : ""}`}
-              onDoubleClick={() => !isPending && setEditing(todo.id)}
+              onDoubleClick={() => !isLocked && setEditing(todo.id)}
             >
               {todo.title}
             </span>
             <TodoMeta todo={todo} overdue={overdue} />
+            <TodoPeople todo={todo} />
           </div>
         )}
         {isEditing ? null : (
@@ -135,7 +141,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
               className="btn-ghost"
               aria-label={`Details for ${todo.title}`}
               aria-expanded={isShowingDetails}
-              disabled={isPending}
+              disabled={isLocked}
               onPointerEnter={loadDetails}
               onFocus={loadDetails}
               onClick={() => setIsShowingDetails((shown) => !shown)}
@@ -146,7 +152,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
               type="button"
               className="btn-ghost"
               aria-label={`Edit ${todo.title}`}
-              disabled={isPending}
+              disabled={isLocked}
               onClick={() => setEditing(todo.id)}
             >
               Edit
@@ -155,7 +161,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
               type="button"
               className="btn-ghost hover:text-red-700 dark:hover:text-red-400"
               aria-label={`Delete ${todo.title}`}
-              disabled={isPending}
+              disabled={isLocked}
               onClick={() => actions.remove(todo)}
             >
               Delete
@@ -193,7 +199,7 @@ export const TodoItem = memo(function TodoItem({ todo, actions, canReorder, isEd
           </button>
         </div>
       ) : null}
-      {isShowingDetails && !isEditing ? (
+      {isShowingDetails && !isEditing && !isReadOnly ? (
         <Suspense fallback={<p className="mt-2 text-sm text-slate-600 dark:text-slate-400">Loading details…</p>}>
           <TodoDetailsPanel
             todo={todo}

@@ -21,8 +21,14 @@ export function TodoListSection({
   completeAll,
   clearCompleted,
   renderItem,
+  me,
+  isReadOnly = false,
 }: {
   todos: Todo[];
+  /** The signed-in user's id (the Assigned to me view). */
+  me?: string;
+  /** A list the user only views: no bulk changes offered. */
+  isReadOnly?: boolean;
   view: TodoView;
   timeZone: string;
   liveStatus: string;
@@ -33,7 +39,7 @@ export function TodoListSection({
   clearCompleted(): Promise<void>;
   renderItem(todo: Todo): ReactNode;
 }) {
-  const shown = visibleTodos(todos, view, timeZone);
+  const shown = visibleTodos(todos, view, timeZone, Date.now(), me);
   const topLevel = todos.filter((todo) => todo.parentId === null);
   const activeCount = countActive(topLevel);
   const completedCount = topLevel.length - activeCount;
@@ -45,13 +51,18 @@ export function TodoListSection({
           {activeCount} {activeCount === 1 ? "item" : "items"} left
         </p>
         <div className="flex gap-1">
-          <button type="button" className="btn-ghost" disabled={activeCount === 0} onClick={() => void completeAll()}>
+          <button
+            type="button"
+            className="btn-ghost"
+            disabled={isReadOnly || activeCount === 0}
+            onClick={() => void completeAll()}
+          >
             Mark all complete
           </button>
           <button
             type="button"
             className="btn-ghost"
-            disabled={completedCount === 0}
+            disabled={isReadOnly || completedCount === 0}
             onClick={() => void clearCompleted()}
           >
             Clear completed

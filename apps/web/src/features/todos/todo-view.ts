@@ -18,6 +18,8 @@ export type StatusFilter = "all" | "active" | "completed";
 export type ListFilter = "all" | "inbox" | "today" | "upcoming" | (string & {});
 
 export const DATE_VIEWS = new Set<string>(["today", "upcoming"]);
+/** The todos assigned to the signed-in user, in every list they see (the API's `assignee=me`). */
+export const ASSIGNED_VIEW = "assigned";
 export type TodoView = {
   status: StatusFilter;
   q: string;
@@ -71,13 +73,16 @@ export function viewHref(view: TodoView): string {
   return query ? `/?${query}` : "/";
 }
 
-export function visibleTodos(todos: Todo[], view: TodoView, timeZone = "UTC", now = Date.now()): Todo[] {
+/** `me`: the signed-in user's id, for the Assigned to me view. */
+export function visibleTodos(todos: Todo[], view: TodoView, timeZone = "UTC", now = Date.now(), me?: string): Todo[] {
   const needle = view.q.trim().toLocaleLowerCase();
   const today = dayIn(now, timeZone);
   const shown = todos.filter((todo) => {
     // Subtasks show inside their parent (progress and details), not as items of their own.
     if (todo.parentId !== null) return false;
-    if (!isInList(todo, view.list, today, timeZone, now)) return false;
+    if (view.list === ASSIGNED_VIEW) {
+      if (me === undefined || todo.assigneeId !== me) return false;
+    } else if (!isInList(todo, view.list, today, timeZone, now)) return false;
     if (view.status === "active" && todo.completed) return false;
     if (view.status === "completed" && !todo.completed) return false;
     // The API's `tag`: the tag itself, not a part of one.

@@ -4,6 +4,7 @@ import type { CreateTodo, Todo, UpdateTodo } from "@taskvault/contract/todos";
 import { type RefObject, useMemo, useRef, useState } from "react";
 import type { ShowToast } from "@/components/toasts.tsx";
 import { BffError, messageOf } from "@/lib/bff-client.ts";
+import { viewerRefusal } from "../sharing/sharing-api.ts";
 import { formatDue } from "./due-date.ts";
 import type { TodoActions } from "./todo-actions.ts";
 import * as api from "./todo-api.ts";
@@ -110,7 +111,10 @@ export function useTodoStore({
       }
       // Roll back only the fields this change touched; other edits may have succeeded since.
       setTodos((current) => current.map((todo) => (todo.id === id ? { ...todo, ...pick(before, changes) } : todo)));
-      show({ tone: "error", message: `Could not save “${before.title}”: ${messageOf(error)}` });
+      show({
+        tone: "error",
+        message: viewerRefusal(error, before.title) ?? `Could not save “${before.title}”: ${messageOf(error)}`,
+      });
     }
 
     /** Completing a recurring todo created its next instance: show it now, not when the stream brings it. */
@@ -130,7 +134,10 @@ export function useTodoStore({
         } catch (error) {
           if (!(error instanceof BffError && error.status === 404)) {
             setTodos((current) => [...current.slice(0, index), todo, ...current.slice(index)]);
-            show({ tone: "error", message: `Could not delete “${todo.title}”: ${messageOf(error)}` });
+            show({
+              tone: "error",
+              message: viewerRefusal(error, todo.title) ?? `Could not delete “${todo.title}”: ${messageOf(error)}`,
+            });
             return;
           }
         }
@@ -248,7 +255,10 @@ export function useTodoStore({
       return true;
     } catch (error) {
       setTodos((current) => current.filter((todo) => todo.id !== placeholder.id));
-      show({ tone: "error", message: `Could not add “${placeholder.title}”: ${messageOf(error)}` });
+      show({
+        tone: "error",
+        message: viewerRefusal(error, placeholder.title) ?? `Could not add “${placeholder.title}”: ${messageOf(error)}`,
+      });
       return false;
     }
   }
