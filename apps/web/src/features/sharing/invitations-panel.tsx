@@ -9,7 +9,7 @@ import { ROLE_LABELS } from "./sharing-api.ts";
 
 // Invitations have no event of their own in the stream (the invitee is no member yet), so the
 // panel asks again now and then, and whenever the tab comes back into view.
-const POLL_MS = 15_000;
+const POLL_MS = 5_000;
 
 /**
  * The signed-in user's pending invitations to shared lists, with a count badge, each with
