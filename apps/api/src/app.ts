@@ -31,6 +31,9 @@ import { protectionPlugin } from "./plugins/protection.ts";
 import { rateLimitPlugin } from "./plugins/rate-limit.ts";
 import { redisPlugin } from "./plugins/redis.ts";
 import { serializerPlugin } from "./plugins/serializer.ts";
+import { enforceAccess } from "./sharing/access.ts";
+import { invitationRoutes, listSharingRoutes } from "./sharing/routes.ts";
+import { invitationComposer } from "./sharing/sharing.ts";
 import { todoRoutes } from "./todos/routes.ts";
 import { transferRoutes } from "./transfer/routes.ts";
 
@@ -189,12 +192,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every route of ours needs a session's access token unless it is declared public.
   await app.register(async (api) => {
     protectRoutes(api, { requireVerifiedEmail: config.AUTH_REQUIRE_VERIFIED_EMAIL });
+    enforceAccess(api, database.db, (userId) => changeHub.publish(userId));
     await api.register(opsRoutes, { ping: database.ping });
     await api.register(authRoutes, { prefix: "/api/v1/auth", signup: config.AUTH_SIGNUP });
     await api.register(meRoutes, { prefix: "/api/v1/me" });
     await api.register(mfaRoutes, { prefix: "/api/v1/me" });
     await api.register(todoRoutes, { prefix: "/api/v1/todos" });
     await api.register(listRoutes, { prefix: "/api/v1/lists" });
+    await api.register(listSharingRoutes, { prefix: "/api/v1/lists" });
+    await api.register(invitationRoutes, { prefix: "/api/v1/invitations" });
     await api.register(transferRoutes, { prefix: "/api/v1" });
     await api.register(changeRoutes, {
       prefix: "/api/v1",
@@ -223,7 +229,11 @@ function startMail(app: FastifyInstance, config: Config, db: Database): void {
   const sender = startMailSender({
     db,
     transport,
-    composers: { ...accountComposers(db, context), reminder: reminderComposer(db, context) },
+    composers: {
+      ...accountComposers(db, context),
+      reminder: reminderComposer(db, context),
+      list_invitation: invitationComposer(context),
+    },
     pollMs: config.MAIL_POLL_SECONDS * 1000,
     retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000,
     retryForMs: config.MAIL_RETRY_HOURS * 3600 * 1000,

@@ -1,4 +1,5 @@
 import type { Change, ChangePage, ChangeType } from "@taskvault/contract/changes";
+import type { ListRole } from "@taskvault/contract/lists";
 import { and, asc, eq, getTableColumns, gt, lte, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { FastifyBaseLogger } from "fastify";
@@ -42,7 +43,16 @@ export function toChange(entry: Entry): Change {
     case "todo.upserted":
       return { seq, type: "todo.upserted", id, data: toTodo(readTodo(data!)) };
     case "list.upserted":
-      return { seq, type: "list.upserted", id, data: toList(readList(data!)) };
+      // The log's list entries carry the reader's role and the member count (drizzle/0008).
+      return {
+        seq,
+        type: "list.upserted",
+        id,
+        data: toList(readList(data!), {
+          role: (data!.role as ListRole | undefined) ?? "owner",
+          memberCount: Number(data!.member_count ?? 1),
+        }),
+      };
     case "todo.deleted":
       return { seq, type: "todo.deleted", id, data: null };
     case "list.deleted":

@@ -228,6 +228,12 @@ export const todos = pgTable(
      * the completion, under the row lock, so the next instance is created exactly once.
      */
     nextId: uuid("next_id"),
+    /** Who created it (a member, in a shared list); null for rows from before sharing: the owner. */
+    createdBy: uuid("created_by"),
+    /** A member of its list (or its owner) it is assigned to; cleared when they leave the list. */
+    assigneeId: uuid("assignee_id"),
+    /** Who last set `remindAt`: the reminder goes to the assignee, else to them (null: the owner). */
+    reminderBy: uuid("reminder_by"),
   },
   (table) => [
     primaryKey({ columns: [table.userId, table.id] }),
@@ -251,6 +257,66 @@ export const todos = pgTable(
     index("todos_priority_idx").on(table.userId, table.priority, table.id),
     // The reminder scan (mail/reminders.ts) reads only the few todos whose reminder is near.
     index("todos_remind_idx").on(table.remindAt).where(sql`${table.remindAt} is not null and not ${table.completed}`),
+    // GET /todos?assignee=me: the few assigned todos of each owner whose lists the caller sees.
+    index("todos_assignee_idx").on(table.userId, table.assigneeId).where(sql`${table.assigneeId} is not null`),
+  ],
+);
+
+/**
+ * The members of a shared list other than its owner (docs/decisions/024-shared-lists.md). Rows lead
+ * with the list's owner, like the list and its todos, so a list's audience is read on the owner's
+ * shard; `list_members_member_idx` is the reverse index a member's request starts from (which
+ * lists, of which owners, may I see).
+ */
+export const listMembers = pgTable(
+  "list_members",
+  {
+    ownerId: uuid("owner_id").notNull(),
+    listId: uuid("list_id").notNull(),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** "editor" or "viewer" (the owner has no row: the list's user_id is the owner). */
+    role: text("role").notNull(),
+    joinedAt: instant("joined_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.ownerId, table.listId, table.memberId] }),
+    foreignKey({
+      name: "list_members_list_fk",
+      columns: [table.ownerId, table.listId],
+      foreignColumns: [lists.userId, lists.id],
+    }).onDelete("cascade"),
+    uniqueIndex("list_members_member_idx").on(table.memberId, table.listId, table.ownerId, table.role),
+  ],
+);
+
+/**
+ * Pending invitations to a list, owned by the list's owner. Token-less: the invitee is whoever is
+ * signed in with `email` verified; `list_invitations_email_idx` finds them. Accepting or
+ * declining deletes the row (single use); expired rows are ignored and swept.
+ */
+export const listInvitations = pgTable(
+  "list_invitations",
+  {
+    ownerId: uuid("owner_id").notNull(),
+    id: uuid("id").notNull(),
+    listId: uuid("list_id").notNull(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    createdAt: instant("created_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.ownerId, table.id] }),
+    foreignKey({
+      name: "list_invitations_list_fk",
+      columns: [table.ownerId, table.listId],
+      foreignColumns: [lists.userId, lists.id],
+    }).onDelete("cascade"),
+    // One pending invitation per list and address: inviting again renews it.
+    uniqueIndex("list_invitations_list_email_key").on(table.ownerId, table.listId, table.email),
+    index("list_invitations_email_idx").on(table.email, table.expiresAt),
   ],
 );
 

@@ -10,10 +10,11 @@ import type {
 import { and, count, eq, getTableColumns, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../db/client.ts";
-import { lists, todos } from "../db/schema.ts";
+import { rowsOf } from "../db/rows.ts";
+import { listMembers, lists, todos } from "../db/schema.ts";
 import { type IfMatch, versionCondition } from "../db/versions.ts";
 import { AppError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
+import type { ListGrant } from "../sharing/access.ts";
 
 type ListRow = typeof lists.$inferSelect;
 
@@ -63,7 +64,28 @@ async function guardName<T>(write: Promise<T>): Promise<T> {
   }
 }
 
-/** The user's lists in their order, each with how many todos it holds and how many are open. */
+/** The caller's role in a list of `ownerId`'s and how many people see it. */
+export async function listAccessOf(
+  db: Executor,
+  ownerId: string,
+  listId: string,
+  callerId: string,
+): Promise<ListAccess> {
+  const members = await db
+    .select({ memberId: listMembers.memberId, role: listMembers.role })
+    .from(listMembers)
+    .where(and(eq(listMembers.ownerId, ownerId), eq(listMembers.listId, listId)));
+  const role =
+    callerId === ownerId ? "owner" : ((members.find((m) => m.memberId === callerId)?.role ?? "viewer") as ListRole);
+  return { role, memberCount: members.length + 1 };
+}
+
+/**
+ * The caller's lists in their order, then the lists shared with them (in their owners' order),
+ * each with how many todos it holds, how many are open, the caller's role and the member count.
+ * The shared ones are found from the member's side (list_members_member_idx), then read where
+ * their owners' rows are.
+ */
 export async function listLists(db: Database, userId: string): Promise<ListCollection> {
   const rows = await db
     .select({
@@ -76,19 +98,52 @@ export async function listLists(db: Database, userId: string): Promise<ListColle
     .where(eq(lists.userId, userId))
     .groupBy(lists.userId, lists.id)
     .orderBy(lists.position, lists.id);
+  const access = rowsOf<{ owner_id: string; list_id: string; role: ListRole; members: number | string }>(
+    await db.execute(sql`
+      select owner_id, list_id, 'owner' as role, count(*) + 1 as members from list_members
+        where owner_id = ${userId} group by owner_id, list_id
+      union all
+      select mine.owner_id, mine.list_id, mine.role,
+        (select count(*) + 1 from list_members every where every.owner_id = mine.owner_id and every.list_id = mine.list_id)
+        from list_members mine where mine.member_id = ${userId}`),
+  );
+  const accessOf = new Map(access.map((row) => [row.list_id, { role: row.role, memberCount: Number(row.members) }]));
+  const shared = access.filter((row) => row.role !== "owner");
+  const sharedRows =
+    shared.length === 0
+      ? []
+      : await db
+          .select({
+            ...getTableColumns(lists),
+            todoCount: count(todos.id),
+            activeCount: sql<number>`count(${todos.id}) filter (where not ${todos.completed})`.mapWith(Number),
+          })
+          .from(lists)
+          .leftJoin(todos, and(eq(todos.userId, lists.userId), eq(todos.listId, lists.id)))
+          .where(
+            sql`(${lists.userId}, ${lists.id}) in (${sql.join(
+              shared.map((row) => sql`(${row.owner_id}::uuid, ${row.list_id}::uuid)`),
+              sql`, `,
+            )})`,
+          )
+          .groupBy(lists.userId, lists.id)
+          .orderBy(lists.position, lists.id);
   return {
-    items: rows.map((row) => ({ ...toList(row), todoCount: row.todoCount, activeCount: row.activeCount })),
+    items: [...rows, ...sharedRows].map((row) => ({
+      ...toList(row, accessOf.get(row.id)),
+      todoCount: row.todoCount,
+      activeCount: row.activeCount,
+    })),
   };
 }
 
-export async function getList(db: Executor, userId: string, id: string): Promise<List> {
-  if (!isUuid(id)) throw notFound();
+export async function getList(db: Executor, grant: ListGrant): Promise<List> {
   const [row] = await db
     .select()
     .from(lists)
-    .where(and(eq(lists.userId, userId), eq(lists.id, id)));
+    .where(and(eq(lists.userId, grant.ownerId), eq(lists.id, grant.listId)));
   if (!row) throw notFound();
-  return toList(row);
+  return toList(row, await listAccessOf(db, grant.ownerId, grant.listId, grant.callerId));
 }
 
 /** New lists go last. */
@@ -118,21 +173,15 @@ export async function createList(db: Executor, userId: string, input: CreateList
 const stale = () =>
   new AppError("precondition_failed", "The list changed since you loaded it; reload it and try again");
 
-export async function updateList(
-  db: Database,
-  userId: string,
-  id: string,
-  input: UpdateList,
-  ifMatch?: IfMatch,
-): Promise<List> {
-  if (!isUuid(id)) throw notFound();
+export async function updateList(db: Database, grant: ListGrant, input: UpdateList, ifMatch?: IfMatch): Promise<List> {
+  const { ownerId: userId, listId: id } = grant;
   const changes = {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.color !== undefined && { color: input.color }),
     ...(input.position !== undefined && { position: input.position }),
   };
   if (Object.keys(changes).length === 0) {
-    const current = await getList(db, userId, id);
+    const current = await getList(db, grant);
     if (versionMismatch(ifMatch, current.version)) throw stale();
     return current;
   }
@@ -144,10 +193,10 @@ export async function updateList(
       .returning(),
   );
   if (!row) {
-    await getList(db, userId, id);
+    await getList(db, grant);
     throw stale();
   }
-  return toList(row);
+  return toList(row, await listAccessOf(db, userId, id, grant.callerId));
 }
 
 const versionMismatch = (ifMatch: IfMatch, version: number) =>
@@ -160,12 +209,11 @@ const versionMismatch = (ifMatch: IfMatch, version: number) =>
  */
 export async function deleteList(
   db: Database,
-  userId: string,
-  id: string,
+  grant: ListGrant,
   query: DeleteListQuery,
   ifMatch?: IfMatch,
 ): Promise<void> {
-  if (!isUuid(id)) throw notFound();
+  const { ownerId: userId, listId: id } = grant;
   await db.transaction(async (tx) => {
     const [row] = await tx
       .select()

@@ -1,4 +1,5 @@
-// /api/v1/lists – the signed-in user's lists; every query is scoped to the token's user
+// /api/v1/lists – the caller's lists and the lists shared with them; each route declares what it
+// touches (config.access, sharing/access.ts) and its handler works on the grant it gets
 import {
   CreateList,
   DeleteListQuery,
@@ -26,6 +27,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "The user's lists in order, with todoCount and activeCount",
         response: { 200: ListCollection },
       },
+      config: { access: "caller" },
     },
     (request) => listLists(db, request.caller.userId),
   );
@@ -41,6 +43,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         body: CreateList,
         response: { 201: List },
       },
+      config: { access: "caller" },
     },
     async (request, reply) => {
       const list = await createList(db, request.caller.userId, request.body);
@@ -59,8 +62,9 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         params: ListParams,
         response: { 200: List },
       },
+      config: { access: { list: "params.id", action: "read" } },
     },
-    async (request, reply) => withEtag(reply, await getList(db, request.caller.userId, request.params.id)),
+    async (request, reply) => withEtag(reply, await getList(db, request.grants.list!)),
   );
 
   app.patch(
@@ -76,17 +80,12 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         body: UpdateList,
         response: { 200: List },
       },
+      config: { access: { list: "params.id", action: "manage" } },
     },
     async (request, reply) =>
       withEtag(
         reply,
-        await updateList(
-          db,
-          request.caller.userId,
-          request.params.id,
-          request.body,
-          parseIfMatch(request.headers["if-match"]),
-        ),
+        await updateList(db, request.grants.list!, request.body, parseIfMatch(request.headers["if-match"])),
       ),
   );
 
@@ -101,15 +100,10 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: DeleteListQuery,
       },
+      config: { access: { list: "params.id", action: "manage" } },
     },
     async (request, reply) => {
-      await deleteList(
-        db,
-        request.caller.userId,
-        request.params.id,
-        request.query,
-        parseIfMatch(request.headers["if-match"]),
-      );
+      await deleteList(db, request.grants.list!, request.query, parseIfMatch(request.headers["if-match"]));
       return reply.code(204).send();
     },
   );

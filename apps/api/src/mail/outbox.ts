@@ -15,7 +15,8 @@ export type MessageKind =
   | "confirm_email_change"
   | "email_change_requested"
   | "security_notice"
-  | "reminder";
+  | "reminder"
+  | "list_invitation";
 
 export interface NewMessage {
   kind: MessageKind;

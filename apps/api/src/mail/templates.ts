@@ -174,3 +174,23 @@ export function reminderMessage(
     after: [`Email reminders can be turned off in your settings: ${context.publicUrl}/settings`],
   });
 }
+
+export function listInvitationMessage(
+  context: MessageContext,
+  input: { inviterName: string; inviterEmail: string; listName: string; role: string; expiresAt: string },
+) {
+  const who = input.inviterName ? `${input.inviterName} (${input.inviterEmail})` : input.inviterEmail;
+  const days = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(input.expiresAt),
+  );
+  return render({
+    subject: `${who} shared “${input.listName}” with you`,
+    greeting: "Hello,",
+    paragraphs: [
+      `${who} invited you to the list “${input.listName}” as ${input.role === "viewer" ? "a viewer" : "an editor"}.`,
+      `Sign in to ${PRODUCT_NAME} with this address (verified) to accept or decline the invitation.`,
+    ],
+    action: { label: "Open your invitations", url: `${context.publicUrl}/` },
+    after: [`The invitation is valid until ${days}. If you did not expect it, you can ignore this message.`],
+  });
+}

@@ -5,18 +5,41 @@ import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../db/client.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import { asPlacementError, checkPlacement } from "./placement.ts";
+import type { Grants } from "../sharing/access.ts";
+import { asPlacementError, checkAssignee, checkPlacement, noSuchList, noSuchParent } from "./placement.ts";
 import { PRIORITIES, toTodo } from "./todo-json.ts";
 import { insertTodo } from "./todo-statements.ts";
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
-export async function createTodo(db: Executor, userId: string, input: CreateTodo): Promise<Todo> {
+/** Who creates a todo, and whose rows it joins: the list's (or parent's) owner, else the creator's. */
+export interface CreationTarget {
+  callerId: string;
+  ownerId: string;
+}
+
+/** From the grants of the list and parent a POST names (both needed `write`, sharing/access.ts). */
+export function creationTarget(callerId: string, grants: Grants): CreationTarget {
+  const list = grants.named["body.listId"];
+  const parent = grants.named["body.parentId"];
+  if (list && parent && list.ownerId !== parent.ownerId) throw noSuchParent();
+  return { callerId, ownerId: list?.ownerId ?? parent?.ownerId ?? callerId };
+}
+
+export async function createTodo(db: Executor, target: CreationTarget, input: CreateTodo): Promise<Todo> {
   const now = new Date();
+  const userId = target.ownerId;
   const { inheritedListId } = await checkPlacement(db, userId, input);
+  const listId = input.listId !== undefined ? input.listId : (inheritedListId ?? null);
+  // Nobody writes into someone else's Inbox: another owner's rows are reached only through a list.
+  if (userId !== target.callerId && listId === null) throw noSuchList();
+  if (input.assigneeId) await checkAssignee(db, userId, listId, input.assigneeId);
   const [row] = await insertTodo(db)
     .execute({
       userId,
+      createdBy: target.callerId,
+      assigneeId: input.assigneeId ?? null,
+      reminderBy: input.remindAt ? target.callerId : null,
       id: uuidv7(),
       title: input.title,
       description: input.description ?? "",
@@ -27,7 +50,7 @@ export async function createTodo(db: Executor, userId: string, input: CreateTodo
       tags: input.tags ?? [],
       position: input.position ?? null,
       now,
-      listId: input.listId !== undefined ? input.listId : (inheritedListId ?? null),
+      listId,
       parentId: input.parentId ?? null,
       recurrence: input.recurrence ?? null,
       recurFrom: input.recurFrom ?? "due",
@@ -53,12 +76,14 @@ export interface StoredResponse {
  */
 export async function createTodoOnce(
   db: Database,
-  userId: string,
+  target: CreationTarget,
   idempotencyKey: string,
   input: CreateTodo,
 ): Promise<StoredResponse> {
   const requestHash = createHash("sha256").update(JSON.stringify(input)).digest("base64url");
   const now = new Date();
+  // Keys are the caller's own, whichever list the todo goes to.
+  const userId = target.callerId;
   const keyMatches = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, idempotencyKey));
   return db.transaction(async (tx) => {
     await tx
@@ -78,7 +103,7 @@ export async function createTodoOnce(
       }
       return { todo: stored.body as Todo, replayed: true };
     }
-    const todo = await createTodo(tx, userId, input);
+    const todo = await createTodo(tx, target, input);
     await tx.update(idempotencyKeys).set({ status: 201, body: todo }).where(keyMatches);
     return { todo, replayed: false };
   });

@@ -1,9 +1,10 @@
 import { startOfDay } from "@taskvault/contract/calendar";
 import type { ListTodosQuery, TodoSort } from "@taskvault/contract/todos";
-import { and, arrayContains, eq, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, eq, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Database, databaseKind } from "../db/client.ts";
 import { isoFromText } from "../db/instant.ts";
 import { todos } from "../db/schema.ts";
+import { roleForTodo, roleInList, sharedWith } from "../sharing/access.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
 import { PRIORITIES, todoJson } from "./todo-json.ts";
 import {
@@ -79,10 +80,11 @@ function startOfDayInOwnZone(now: Date, tomorrow = false): SQL {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Without `tz`, "today" is each todo's own (its `timezone`): the contract's v1.1 meaning. */
-function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undefined)[] {
+function filters(scope: SQL, userId: string, query: ListTodosQuery, now: Date): (SQL | undefined)[] {
   const ownZone = query.tz === undefined;
   const zone = query.tz ?? "UTC";
-  const conditions: (SQL | undefined)[] = [eq(todos.userId, userId)];
+  const conditions: (SQL | undefined)[] = [scope];
+  if (query.assignee === "me") conditions.push(eq(todos.assigneeId, userId));
   if (query.status === "active") conditions.push(eq(todos.completed, false));
   if (query.status === "completed") conditions.push(eq(todos.completed, true));
   if (query.q) {
@@ -116,11 +118,45 @@ function filters(userId: string, query: ListTodosQuery, now: Date): (SQL | undef
 }
 
 /** A TodoPage as JSON text, sent as it is: the database wrote the todos (see pageQuery). */
+/**
+ * Whose rows the caller sees (sharing/access.ts decides): their own, and the lists shared with
+ * them, each on its owner's rows. A list or parent the caller cannot see is an empty page, as for
+ * one that does not exist. null: nothing at all.
+ */
+async function visibleScope(
+  db: Database,
+  userId: string,
+  query: ListTodosQuery,
+): Promise<{ scope: SQL; own: boolean } | null> {
+  const own = eq(todos.userId, userId);
+  if (query.listId && query.listId !== "inbox") {
+    const found = await roleInList(db, userId, query.listId);
+    return found ? { scope: eq(todos.userId, found.ownerId), own: found.ownerId === userId } : null;
+  }
+  if (query.parentId && query.parentId !== "none") {
+    const found = await roleForTodo(db, userId, query.parentId);
+    if (!found) return null;
+    if (found.ownerId === userId) return { scope: own, own: true };
+    return { scope: and(eq(todos.userId, found.ownerId), eq(todos.listId, found.listId!))!, own: false };
+  }
+  if (query.listId === "inbox") return { scope: own, own: true };
+  const shared = await sharedWith(db, userId);
+  if (shared.length === 0) return { scope: own, own: true };
+  return {
+    scope: or(own, ...shared.map((list) => and(eq(todos.userId, list.ownerId), eq(todos.listId, list.listId))))!,
+    own: false,
+  };
+}
+
+const EMPTY_PAGE = `{"items":[],"nextCursor":null}`;
+
 export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<string> {
   const keys = SORTS[query.sort];
-  const conditions = filters(userId, query, new Date());
+  const visible = await visibleScope(db, userId, query);
+  if (!visible) return EMPTY_PAGE;
+  const conditions = filters(visible.scope, userId, query, new Date());
   // Only the owner condition: no filter is in effect.
-  const isFirstPageUnfiltered = conditions.length === 1 && !query.cursor;
+  const isFirstPageUnfiltered = visible.own && conditions.length === 1 && !query.cursor;
   if (query.cursor) {
     const cursor = decodeCursor(
       query.cursor,

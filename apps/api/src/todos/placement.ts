@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
-import { lists, todos } from "../db/schema.ts";
+import { listMembers, lists, todos } from "../db/schema.ts";
 import { validationError } from "../errors.ts";
 import { checkRecurrence } from "./recurrence.ts";
 
@@ -109,4 +109,27 @@ export async function checkPlacement(
     inheritedListId = (await checkParent(db, userId, input.parentId, todoId)).listId;
   }
   return { inheritedListId };
+}
+
+/**
+ * An assignee is someone who sees the todo: its list's owner or a member of it (for a todo in no
+ * list, its owner). Anyone else is 422, like an id that does not exist.
+ */
+export async function checkAssignee(
+  db: Executor,
+  ownerId: string,
+  listId: string | null,
+  assigneeId: string,
+): Promise<void> {
+  if (assigneeId === ownerId) return;
+  if (listId) {
+    const [member] = await db
+      .select({ id: listMembers.memberId })
+      .from(listMembers)
+      .where(
+        and(eq(listMembers.ownerId, ownerId), eq(listMembers.listId, listId), eq(listMembers.memberId, assigneeId)),
+      );
+    if (member) return;
+  }
+  throw validationError("assigneeId", "No such member of this list");
 }

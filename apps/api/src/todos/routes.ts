@@ -1,4 +1,5 @@
-// /api/v1/todos – the signed-in user's todos; every query is scoped to the token's user
+// /api/v1/todos – the caller's todos and those of the lists shared with them; each route declares
+// what it touches (config.access, sharing/access.ts) and its handler works on the grants it gets
 import {
   CompleteAllResult,
   CreateTodo,
@@ -20,12 +21,12 @@ import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { IfMatchHeaders, parseIfMatch, withEtag } from "../http/versioning.ts";
 import { completeAll } from "./complete-todo.ts";
-import { createTodo, createTodoOnce } from "./create-todo.ts";
+import { createTodo, createTodoOnce, creationTarget } from "./create-todo.ts";
 import { deleteCompleted, deleteTodo } from "./delete-todos.ts";
 import { listTodos } from "./list-todos.ts";
 import { parseTodoText } from "./parse.ts";
 import { getTodo } from "./read-todo.ts";
-import { replaceTodo, updateTodo } from "./update-todo.ts";
+import { replaceTodo, updateTodo, writeTarget } from "./update-todo.ts";
 
 const tags = ["todos"];
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -50,6 +51,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: ListTodosQuery,
         response: { 200: TodoPage },
       },
+      config: { access: "caller" },
     },
     async (request, reply) => sendJsonText(reply, await listTodos(db, request.caller.userId, request.query)),
   );
@@ -65,15 +67,17 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: CreateTodo,
         response: { 201: Todo },
       },
+      config: { access: { action: "write", also: ["body.listId", "body.parentId"] } },
     },
     async (request, reply) => {
       const key = request.headers["idempotency-key"];
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw new AppError("bad_request", "Idempotency-Key must be 1–255 visible ASCII characters");
       }
+      const target = creationTarget(request.caller.userId, request.grants);
       const { todo } = key
-        ? await createTodoOnce(db, request.caller.userId, key, request.body)
-        : { todo: await createTodo(db, request.caller.userId, request.body) };
+        ? await createTodoOnce(db, target, key, request.body)
+        : { todo: await createTodo(db, target, request.body) };
       reply.code(201).header("location", `/api/v1/todos/${todo.id}`);
       return withEtag(reply, todo);
     },
@@ -88,6 +92,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Complete every active todo",
         response: { 200: CompleteAllResult },
       },
+      config: { access: "caller" },
     },
     (request) => completeAll(db, request.caller.userId),
   );
@@ -102,6 +107,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: DeleteTodosQuery,
         response: { 200: DeleteCompletedResult },
       },
+      config: { access: "caller" },
     },
     (request) => deleteCompleted(db, request.caller.userId),
   );
@@ -123,6 +129,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: ParseTodo,
         response: { 200: ParsedTodo },
       },
+      config: { access: "caller" },
     },
     (request) => parseTodoText(db, request.caller.userId, request.body),
   );
@@ -137,8 +144,9 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         params: TodoParams,
         response: { 200: Todo },
       },
+      config: { access: { todo: "params.id", action: "read" } },
     },
-    async (request, reply) => withEtag(reply, await getTodo(db, request.caller.userId, request.params.id)),
+    async (request, reply) => withEtag(reply, await getTodo(db, request.grants.todo!.ownerId, request.params.id)),
   );
 
   app.patch(
@@ -161,17 +169,12 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: UpdateTodo,
         response: { 200: UpdateTodoResult },
       },
+      config: { access: { todo: "params.id", action: "write", also: ["body.listId", "body.parentId"] } },
     },
     async (request, reply) =>
       withEtag(
         reply,
-        await updateTodo(
-          db,
-          request.caller.userId,
-          request.params.id,
-          request.body,
-          parseIfMatch(request.headers["if-match"]),
-        ),
+        await updateTodo(db, writeTarget(request.grants), request.body, parseIfMatch(request.headers["if-match"])),
       ),
   );
 
@@ -187,17 +190,12 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: ReplaceTodo,
         response: { 200: UpdateTodoResult },
       },
+      config: { access: { todo: "params.id", action: "write", also: ["body.listId", "body.parentId"] } },
     },
     async (request, reply) =>
       withEtag(
         reply,
-        await replaceTodo(
-          db,
-          request.caller.userId,
-          request.params.id,
-          request.body,
-          parseIfMatch(request.headers["if-match"]),
-        ),
+        await replaceTodo(db, writeTarget(request.grants), request.body, parseIfMatch(request.headers["if-match"])),
       ),
   );
 
@@ -211,9 +209,10 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         params: TodoParams,
         headers: IfMatchHeaders,
       },
+      config: { access: { todo: "params.id", action: "write" } },
     },
     async (request, reply) => {
-      await deleteTodo(db, request.caller.userId, request.params.id, parseIfMatch(request.headers["if-match"]));
+      await deleteTodo(db, request.grants.todo!.ownerId, request.params.id, parseIfMatch(request.headers["if-match"]));
       return reply.code(204).send();
     },
   );

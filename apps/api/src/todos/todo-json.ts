@@ -31,8 +31,8 @@ export function toTodo(row: TodoRow): Todo {
     recurFrom: row.recurFrom as RecurFrom,
     remindAt: row.remindAt?.toISOString() ?? null,
     timezone: row.timezone,
-    createdBy: row.userId,
-    assigneeId: null,
+    createdBy: row.createdBy ?? row.userId,
+    assigneeId: row.assigneeId ?? null,
   };
 }
 

@@ -44,8 +44,8 @@ const TODO_AS_JSON = sql<string>`(select row_to_json(todo)::text from (select
   ${todos.recurFrom} as "recurFrom",
   ${isoInstant(todos.remindAt)} as "remindAt",
   ${todos.timezone} as "timezone",
-  ${todos.userId} as "createdBy",
-  null::uuid as "assigneeId"
+  coalesce(${todos.createdBy}, ${todos.userId}) as "createdBy",
+  ${todos.assigneeId} as "assigneeId"
 ) as todo)`;
 
 /** Every column the contract shows, as the driver hands it over (todoJson writes the JSON). */
@@ -69,8 +69,8 @@ const TODO_COLUMNS = {
   recurFrom: raw<string>(todos.recurFrom),
   remindAt: raw<string | null>(todos.remindAt),
   timezone: raw<string>(todos.timezone),
-  createdBy: raw<string>(todos.userId),
-  assigneeId: sql<string | null>`null::uuid`,
+  createdBy: sql<string>`coalesce(${todos.createdBy}, ${todos.userId})`,
+  assigneeId: raw<string | null>(todos.assigneeId),
 } satisfies Record<keyof TodoColumns, unknown>;
 
 /** A sort order as SQL: its columns, and the values a cursor keeps for them (see list-todos). */
@@ -196,6 +196,9 @@ export const insertTodo = (db: Executor) =>
       .values({
         userId: value("userId"),
         id: value("id"),
+        createdBy: value("createdBy"),
+        assigneeId: value("assigneeId"),
+        reminderBy: value("reminderBy"),
         title: value("title"),
         description: value("description"),
         completed: value("completed"),
@@ -233,6 +236,7 @@ export const WRITABLE = [
   "recurFrom",
   "remindAt",
   "timezone",
+  "assigneeId",
   "completed",
 ] as const satisfies readonly (keyof UpdateTodo)[];
 type Writable = (typeof WRITABLE)[number];
@@ -251,12 +255,14 @@ function writableColumns(fields: Writable[], completing: boolean) {
       columns.completedAt = completing ? sql`coalesce(${todos.completedAt}, ${value("nowText")}::timestamptz)` : null;
     } else {
       columns[field] = INSTANTS.has(field) ? instantValue(field) : value(field);
+      // A reminder goes to the assignee, else to whoever set it (mail/reminders.ts).
+      if (field === "remindAt") columns.reminderBy = value("reminderBy");
     }
   }
   return columns as Partial<typeof todos.$inferInsert>;
 }
 
-export function writableValues(input: UpdateTodo, now: Date): Record<string, unknown> {
+export function writableValues(input: UpdateTodo, now: Date, callerId: string): Record<string, unknown> {
   const instant = (text: string | null | undefined) => (text ? new Date(text).toISOString() : null);
   return {
     ...input,
@@ -265,6 +271,7 @@ export function writableValues(input: UpdateTodo, now: Date): Record<string, unk
     ...(input.priority !== undefined && { priority: PRIORITIES.indexOf(input.priority) }),
     now,
     nowText: now.toISOString(),
+    reminderBy: callerId,
   };
 }
 
