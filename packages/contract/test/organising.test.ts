@@ -49,6 +49,8 @@ describe("organising fields", () => {
       recurFrom: "due",
       remindAt: null,
       timezone: "UTC",
+      createdBy: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c",
+      assigneeId: null,
     };
     expect(UpdateTodoResult.safeParse(todo).success).toBe(true);
     expect(UpdateTodoResult.safeParse({ ...todo, next: todo }).success).toBe(true);
