@@ -24,6 +24,7 @@ const PUBLIC = [
   "GET /readyz",
   "GET /.well-known/jwks.json",
   "GET /openapi.json",
+  "GET /api/v1/auth/config",
   "POST /api/v1/auth/signup",
   "POST /api/v1/auth/signin",
   "POST /api/v1/auth/refresh",

@@ -14,7 +14,12 @@ import { refuseForeignOrigin } from "@/lib/same-origin.server.ts";
  * 3. sends signed-out visitors to /signin and signed-in ones away from it, before anything renders,
  * 4. gives each page a fresh CSP nonce.
  */
-const PUBLIC_PAGES = new Set(["/signin", "/signup"]);
+const GUEST_PAGES = new Set(["/signin", "/signup"]);
+/**
+ * Pages an emailed link opens, or that lead to one: open signed in or not (a signed-in person
+ * confirms a new address; someone resets the password of the account signed in here).
+ */
+const OPEN_PAGES = new Set(["/forgot-password", "/reset-password", "/verify-email"]);
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -33,13 +38,13 @@ export async function proxy(request: NextRequest) {
     else request.cookies.set(cookie.name, cookie.value);
   }
 
-  if (!PUBLIC_PAGES.has(pathname) && !isSignedIn) {
+  if (!GUEST_PAGES.has(pathname) && !OPEN_PAGES.has(pathname) && !isSignedIn) {
     const target = new URL("/signin", request.url);
     target.searchParams.set("next", `${pathname}${search}`);
     if (sessionExpired) target.searchParams.set("reason", "expired");
     return withCookies(NextResponse.redirect(target, 303), cookiesToWrite);
   }
-  if (PUBLIC_PAGES.has(pathname) && isSignedIn) {
+  if (GUEST_PAGES.has(pathname) && isSignedIn) {
     const target = new URL(safeNextPath(request.nextUrl.searchParams.get("next")), request.url);
     return withCookies(NextResponse.redirect(target, 303), cookiesToWrite);
   }

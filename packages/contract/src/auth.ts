@@ -103,6 +103,13 @@ export const UpdatePreferences = z.strictObject({
 });
 export type UpdatePreferences = z.infer<typeof UpdatePreferences>;
 
+/**
+ * `GET /api/v1/auth/config` (public): what a sign-in page offers. `signup` is the deployment's
+ * AUTH_SIGNUP, so the web app hides sign-up when the API would refuse it.
+ */
+export const AuthConfig = z.object({ signup: z.enum(["open", "closed"]) });
+export type AuthConfig = z.infer<typeof AuthConfig>;
+
 /** A token from an emailed link: 256 bits, base64url. Only bounded here; an unknown one is 400 invalid_token. */
 export const EmailToken = z.string().min(1, "The link's token is missing").max(200);
 

@@ -1,6 +1,7 @@
 // /api/v1/auth/* – sign-up, sign-in, refresh, sign-out, the session list, email links and password reset
 import {
   Accepted,
+  AuthConfig,
   ForgotPassword,
   Refresh,
   ResetPassword,
@@ -45,6 +46,23 @@ export const authRoutes: FastifyPluginAsyncZod<{ signup: "open" | "closed" }> = 
       },
     },
     async (request, reply) => reply.code(201).send(await signUp(app.auth, request.body, clientInfo(request))),
+  );
+
+  app.get(
+    "/config",
+    {
+      config: { auth: "public" },
+      schema: {
+        // The web app's sign-in page reads it (AUTH_SIGNUP=closed: no sign-up offered); it is not
+        // part of the public contract, so the OpenAPI document leaves it out.
+        hide: true,
+        operationId: "getAuthConfig",
+        tags,
+        summary: "What a sign-in page should offer: whether this server accepts new accounts",
+        response: { 200: AuthConfig },
+      },
+    },
+    async () => ({ signup: options.signup }),
   );
 
   app.post(

@@ -26,6 +26,18 @@ describe("AUTH_SIGNUP=closed", () => {
       expect(response.json()).toMatchObject({ status: 403, code: "signup_closed" });
     }
   });
+
+  it("tells sign-in pages without a token that sign-up is closed (GET /auth/config)", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/v1/auth/config" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ signup: "closed" });
+    const open = await buildTestApp();
+    try {
+      expect((await open.app.inject({ method: "GET", url: "/api/v1/auth/config" })).json()).toEqual({ signup: "open" });
+    } finally {
+      await open.close();
+    }
+  });
 });
 
 describe("AUTH_REQUIRE_VERIFIED_EMAIL=true", () => {

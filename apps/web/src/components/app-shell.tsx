@@ -1,6 +1,7 @@
 import type { User } from "@taskvault/contract/auth";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { VerifyEmailBanner } from "@/features/account-mail/verify-email-banner.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 
 /** The frame of signed-in pages: brand, navigation, who is signed in, and Sign out. */
@@ -59,7 +60,11 @@ export function AppShell({
           <SignOutButton />
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main">
+        {/* Settings show the same state and button in their Email section. */}
+        {user.emailVerified || current === "settings" ? null : <VerifyEmailBanner email={user.email} />}
+        {children}
+      </main>
     </div>
   );
 }

@@ -8,6 +8,8 @@ export class BffError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Partial<Problem> | null,
+    /** A 429's Retry-After, in seconds. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(problem?.detail || problem?.title || `Request failed (${status})`);
   }
@@ -49,7 +51,8 @@ export async function bff<T>(
   }
   if (!response.ok) {
     const problem = (await response.json().catch(() => null)) as Partial<Problem> | null;
-    throw new BffError(response.status, problem);
+    const retryAfter = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
+    throw new BffError(response.status, problem, Number.isFinite(retryAfter) ? retryAfter : null);
   }
   const data = response.status === 204 ? null : ((await response.json().catch(() => null)) as T);
   return { data: data as T, response };
@@ -70,4 +73,14 @@ export function messageOf(error: unknown): string {
     return fields.length ? fields.join(" ") : error.message;
   }
   return "something went wrong.";
+}
+
+/** "Try again in 3 minutes." for a 429's Retry-After (seconds), or a plain "Try again later." */
+export function retryAdvice(seconds: number | null): string {
+  if (seconds === null) return "Try again later.";
+  if (seconds < 60) return `Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  const hours = Math.ceil(minutes / 60);
+  return `Try again in ${hours} hour${hours === 1 ? "" : "s"}.`;
 }

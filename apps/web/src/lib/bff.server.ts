@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
-import { writeCookies } from "@/features/auth/cookies.server.ts";
+import { isSecureRequest, writeCookies } from "@/features/auth/cookies.server.ts";
 import { type RequestSession, readRequestSession, refreshIfDue } from "@/features/auth/session-tokens.server.ts";
 import { bffLocation, FORWARDED_REQUEST_HEADERS, RELAYED_RESPONSE_HEADERS } from "../../server/bff-headers.mjs";
 import { callApi } from "./api.server.ts";
@@ -34,20 +34,9 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
     return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
   }
 
-  let body: string | null = null;
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    const limit = options.bodyLimit ?? BODY_LIMIT;
-    const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > limit)
-      return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
-    body = await request.text();
-    if (Buffer.byteLength(body) > limit) {
-      return problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
-    }
-    if (body === "") body = null;
-  }
-  const headers: Record<string, string | null> = {};
-  for (const name of FORWARDED_REQUEST_HEADERS) headers[name] = request.headers.get(name);
+  const body = await readRequestBody(request, options.bodyLimit ?? BODY_LIMIT);
+  if (body instanceof NextResponse) return body;
+  const headers = forwardedHeaders(request);
   const path = `${apiPath}${request.nextUrl.search}`;
   const send = (accessToken: string) =>
     callApi(path, {
@@ -102,6 +91,51 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
   writeCookies(relayed.cookies, cookies);
   if (response.ok) options.onSuccess?.(relayed, secure);
   return relayed;
+}
+
+/**
+ * The same hop for the routes that need no session (forgot and reset password, verify an email):
+ * no token is sent, even when the browser has one, and the answer is relayed as it is.
+ */
+export async function forwardPublicToApi(
+  request: NextRequest,
+  apiPath: string,
+  options: Pick<ForwardOptions, "onSuccess"> = {},
+) {
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
+  const body = await readRequestBody(request, BODY_LIMIT);
+  if (body instanceof NextResponse) return body;
+  let response: Response;
+  try {
+    response = await callApi(apiPath, {
+      method: request.method,
+      body,
+      headers: forwardedHeaders(request),
+      clientAddress: clientAddressOf(request.headers),
+    });
+  } catch {
+    return problemResponse(503, "service_unavailable", "Service Unavailable", "The Taskvault API cannot be reached.");
+  }
+  const relayed = relayResponse(response, await response.arrayBuffer());
+  if (response.ok) options.onSuccess?.(relayed, isSecureRequest(request.nextUrl, request.headers));
+  return relayed;
+}
+
+/** The request body as text (null when empty), or a 413 answer when it is over `limit` bytes. */
+async function readRequestBody(request: NextRequest, limit: number): Promise<string | null | NextResponse> {
+  if (request.method === "GET" || request.method === "HEAD") return null;
+  const tooLarge = () => problemResponse(413, "payload_too_large", "Payload Too Large", "The body is too large.");
+  if (Number(request.headers.get("content-length") ?? 0) > limit) return tooLarge();
+  const body = await request.text();
+  if (Buffer.byteLength(body) > limit) return tooLarge();
+  return body === "" ? null : body;
+}
+
+function forwardedHeaders(request: NextRequest): Record<string, string | null> {
+  const headers: Record<string, string | null> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) headers[name] = request.headers.get(name);
+  return headers;
 }
 
 /** Copies an API response for the browser, rewriting API locations to their BFF twins. */

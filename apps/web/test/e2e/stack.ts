@@ -146,6 +146,8 @@ export async function startStack({
         AUTH_ACCESS_TTL: String(accessTtl),
         AUTH_RATE_LIMIT: rateLimit ? "on" : "off",
         TRUST_PROXY: "127.0.0.1,::1",
+        // The address people open: links in messages (and the passkey origin) point at the web app.
+        PUBLIC_URL: `http://127.0.0.1:${webPort}`,
         NODE_ENV: "test",
         ...apiEnv,
       },

@@ -2,6 +2,8 @@ import { SessionList } from "@taskvault/contract/auth";
 import { AuthEventPage } from "@taskvault/contract/events";
 import type { Metadata } from "next";
 import { AppShell } from "@/components/app-shell.tsx";
+import { EmailSettings } from "@/features/account-mail/email-settings.tsx";
+import { NotificationSettings } from "@/features/account-mail/notification-settings.tsx";
 import { loadFromApi } from "@/features/auth/session.server.ts";
 import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
@@ -14,7 +16,7 @@ import { TimeZoneForm } from "@/features/settings/time-zone-form.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** `/settings` – profile, time zone, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
+/** `/settings` – profile, email, notifications, time zone, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
   const [user, sessions, events] = await Promise.all([
     loadProfile("/settings"),
@@ -26,6 +28,8 @@ export default async function SettingsPage() {
       <h1 className="mb-4 text-2xl font-bold tracking-tight">Settings</h1>
       <div className="space-y-4">
         <ProfileForm user={user} />
+        <EmailSettings email={user.email} emailVerified={user.emailVerified} />
+        <NotificationSettings emailReminders={user.emailReminders} />
         <TimeZoneForm profileTimeZone={user.timezone} zones={timeZoneNames()} />
         <PasswordForm email={user.email} />
         <SessionsPanel initialSessions={sessions} />

@@ -5,11 +5,12 @@ import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { updateProfile } from "../settings/profile-api.ts";
+import { AUTH_LINK_CLASS, AuthFrame } from "./auth-frame.tsx";
 import { PasswordField } from "./password-field.tsx";
 import { TextField } from "./text-field.tsx";
 
 type Mode = "signin" | "signup";
-type Props = { mode: Mode; next: string; notice: string | null };
+type Props = { mode: Mode; next: string; notice: string | null; signupOpen?: boolean };
 
 const COPY = {
   signin: { title: "Sign in to Taskvault", submit: "Sign in", pending: "Signing in…", endpoint: "/api/auth/signin" },
@@ -22,7 +23,7 @@ const COPY = {
 } as const;
 
 /** Sign-in and sign-up share one form: the BFF sets the cookies, the page then loads `next`. */
-export function AuthForm({ mode, next, notice }: Props) {
+export function AuthForm({ mode, next, notice, signupOpen = true }: Props) {
   const copy = COPY[mode];
   const [isPending, setIsPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -54,64 +55,55 @@ export function AuthForm({ mode, next, notice }: Props) {
     }
   }
 
+  // With AUTH_SIGNUP=closed the sign-in page offers no way to create an account.
   const other =
-    mode === "signin"
-      ? { prompt: "New to Taskvault?", label: "Create an account", href: "/signup" }
-      : { prompt: "Already have an account?", label: "Sign in instead", href: "/signin" };
-  const otherHref = next === "/" ? other.href : `${other.href}?next=${encodeURIComponent(next)}`;
+    mode === "signup"
+      ? { prompt: "Already have an account?", label: "Sign in instead", href: "/signin" }
+      : signupOpen
+        ? { prompt: "New to Taskvault?", label: "Create an account", href: "/signup" }
+        : null;
+
+  const footer = other ? (
+    <>
+      {other.prompt}{" "}
+      <Link
+        href={next === "/" ? other.href : `${other.href}?next=${encodeURIComponent(next)}`}
+        className={AUTH_LINK_CLASS}
+      >
+        {other.label}
+      </Link>
+    </>
+  ) : null;
 
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-md flex-col justify-center px-4 py-10">
-      <div className="mb-6 flex items-center gap-3">
-        <span
-          aria-hidden="true"
-          className="grid size-10 place-items-center rounded-xl bg-brand-600 text-lg font-bold text-white"
-        >
-          ✓
-        </span>
-        <span className="text-xl font-semibold tracking-tight">Taskvault</span>
-      </div>
-      <div className="card p-6 sm:p-8">
-        <h1 className="mb-6 text-2xl font-bold tracking-tight">{copy.title}</h1>
-        {notice ? (
-          <p className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
-            {notice}
+    <AuthFrame title={copy.title} notice={notice} footer={footer}>
+      <form className="space-y-4" noValidate onSubmit={onSubmit}>
+        {mode === "signup" ? (
+          <TextField label="Name" name="name" autoComplete="name" maxLength={100} errors={fieldErrors.name} />
+        ) : null}
+        <TextField label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete={mode === "signin" ? "current-password" : "new-password"}
+          errors={fieldErrors.password}
+          hint={mode === "signup" ? "At least 8 characters. A long phrase is easier to remember." : undefined}
+        />
+        {mode === "signin" ? (
+          <p className="text-right text-sm">
+            <Link href="/forgot-password" className={AUTH_LINK_CLASS}>
+              Forgot password?
+            </Link>
           </p>
         ) : null}
-        <form className="space-y-4" noValidate onSubmit={onSubmit}>
-          {mode === "signup" ? (
-            <TextField label="Name" name="name" autoComplete="name" maxLength={100} errors={fieldErrors.name} />
-          ) : null}
-          <TextField label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
-          <PasswordField
-            label="Password"
-            name="password"
-            autoComplete={mode === "signin" ? "current-password" : "new-password"}
-            errors={fieldErrors.password}
-            hint={mode === "signup" ? "At least 8 characters. A long phrase is easier to remember." : undefined}
-          />
-          <div
-            role="alert"
-            aria-live="assertive"
-            className="min-h-0 text-sm text-red-700 empty:hidden dark:text-red-400"
-          >
-            {message}
-          </div>
-          <button type="submit" className="btn-primary w-full" disabled={isPending} aria-disabled={isPending}>
-            {isPending ? copy.pending : copy.submit}
-          </button>
-        </form>
-      </div>
-      <p className="mt-6 text-center text-sm text-slate-600 dark:text-slate-400">
-        {other.prompt}{" "}
-        <Link
-          href={otherHref}
-          className="font-semibold text-brand-600 underline-offset-2 hover:underline dark:text-brand-50"
-        >
-          {other.label}
-        </Link>
-      </p>
-    </main>
+        <div role="alert" aria-live="assertive" className="min-h-0 text-sm text-red-700 empty:hidden dark:text-red-400">
+          {message}
+        </div>
+        <button type="submit" className="btn-primary w-full" disabled={isPending} aria-disabled={isPending}>
+          {isPending ? copy.pending : copy.submit}
+        </button>
+      </form>
+    </AuthFrame>
   );
 }
 
@@ -128,6 +120,8 @@ function describeFailure(mode: Mode, error: BffError): string {
   switch (error.status) {
     case 401:
       return "That email and password do not match an account.";
+    case 403:
+      return error.problem?.code === "signup_closed" ? "This server does not accept new accounts." : error.message;
     case 409:
       return "An account with this email already exists. Sign in instead?";
     case 422:

@@ -44,9 +44,18 @@ export async function loadFromApi<S extends z.ZodType>(
     await response.body?.cancel();
     recover(currentPath);
   }
+  if (response.status === 403 && (await isEmailUnverified(response))) {
+    // AUTH_REQUIRE_VERIFIED_EMAIL: nothing loads until the address is confirmed; that page says how.
+    redirect("/verify-email");
+  }
   if (!response.ok) {
     await response.body?.cancel();
     throw new ApiUnavailableError(response.status);
   }
   return schema.parse(await response.json());
+}
+
+async function isEmailUnverified(response: Response): Promise<boolean> {
+  const problem = (await response.json().catch(() => null)) as { code?: unknown } | null;
+  return problem?.code === "email_unverified";
 }

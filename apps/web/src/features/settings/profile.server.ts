@@ -4,7 +4,7 @@ import { TimeZone } from "@taskvault/contract/todos";
 import { loadFromApi } from "@/features/auth/session.server.ts";
 
 /** The signed-in user as the pages show them: the contract's `User` plus the profile's time zone. */
-export type Profile = User & { timezone: string | undefined };
+export type Profile = User & { timezone: string | undefined; emailReminders: boolean };
 
 /**
  * `GET /api/v1/me` and `GET /api/v1/me/preferences` together (the zone is a preference: `User`
@@ -17,7 +17,7 @@ export async function loadProfile(currentPath: string): Promise<Profile> {
     loadFromApi("/api/v1/me/preferences", Preferences, currentPath),
   ]);
   const zone = TimeZone.safeParse(preferences.timezone);
-  return { ...user, timezone: zone.success ? zone.data : undefined };
+  return { ...user, timezone: zone.success ? zone.data : undefined, emailReminders: preferences.emailReminders };
 }
 
 /** The zones the settings offer: the runtime's IANA list, which leaves out plain "UTC". */
