@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
 import { createAccessTokens } from "./auth/access-tokens.ts";
 import { accountComposers } from "./auth/account-mail.ts";
+import { apiTokenRoutes } from "./auth/api-token-routes.ts";
+import { createApiTokenVerifier } from "./auth/api-tokens.ts";
 import type { AuthContext } from "./auth/context.ts";
 import { startAuthEventPurge } from "./auth/events.ts";
 import { meRoutes } from "./auth/me-routes.ts";
@@ -125,6 +127,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ttlSeconds: config.AUTH_ACCESS_TTL,
     }),
     revocations,
+    // A cached token must not outlive its entry in the revoked set (access-token lifetime + skew).
+    apiTokens: createApiTokenVerifier({
+      db: database.db,
+      revocations,
+      cacheTtlMs: Math.min(60_000, config.AUTH_ACCESS_TTL * 1000),
+      onFlushError: (error) => app.log.warn({ err: error }, "could not record API token uses"),
+    }),
     refreshDerivationKey: secrets.refreshDerivationKey,
     keyEncryptionKey: secrets.keyEncryptionKey,
     recoveryCodeKey: secrets.recoveryCodeKey,
@@ -132,6 +141,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     config,
   };
 
+  // Uses waiting to be written are written while the database is still open.
+  app.addHook("preClose", () => auth.apiTokens.close());
   app.addHook("onClose", async () => {
     keys.close();
     revocations.close();
@@ -197,6 +208,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(authRoutes, { prefix: "/api/v1/auth", signup: config.AUTH_SIGNUP });
     await api.register(meRoutes, { prefix: "/api/v1/me" });
     await api.register(mfaRoutes, { prefix: "/api/v1/me" });
+    await api.register(apiTokenRoutes, { prefix: "/api/v1/me" });
     await api.register(todoRoutes, { prefix: "/api/v1/todos" });
     await api.register(listRoutes, { prefix: "/api/v1/lists" });
     await api.register(listSharingRoutes, { prefix: "/api/v1/lists" });

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   invalid_code: { status: 401, title: "Invalid code" },
   invalid_mfa_token: { status: 401, title: "Invalid or expired sign-in step" },
   forbidden: { status: 403, title: "Forbidden" },
+  insufficient_scope: { status: 403, title: "Insufficient scope" },
   signup_closed: { status: 403, title: "Sign-up is closed" },
   email_unverified: { status: 403, title: "Email not verified" },
   not_found: { status: 404, title: "Not found" },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestApp, type TestApp } from "./helpers/app.ts";
+import { as, buildTestApp, PASSWORD, signUp, type TestApp } from "./helpers/app.ts";
 
 // Every route the app declares, read from Fastify's own route tree, so a route added tomorrow is
 // checked without anyone listing it here.
@@ -73,5 +73,52 @@ describe("route authentication", () => {
         expect(operation.security, `${method} ${path}`).toEqual(expected);
       }
     }
+  });
+});
+
+/** Routes an API token is for (contract: todo, list, change, event and export/import routes). */
+const TOKEN_PATHS = /^\/api\/v1\/(todos|lists|changes|events|export|import)(\/|$)/;
+/** Sharing a list with someone else is the account holder's act, never a script's (decision 024). */
+const SHARING_WRITES =
+  /^(POST|GET) \/api\/v1\/lists\/:id\/invitations$|^(PATCH|DELETE) \/api\/v1\/lists\/:id\/members\//;
+const takesTokens = (name: string) => TOKEN_PATHS.test(name.split(" ")[1]!) && !SHARING_WRITES.test(name);
+
+describe("API tokens on every route", () => {
+  it("each protected route either declares its scopes or refuses API tokens with 403 forbidden", async () => {
+    const session = await signUp(t.app);
+    // lists:read alone: a route that declares scopes either lets it through or names what it lacks.
+    const created = await as(
+      t.app,
+      session,
+    )({
+      method: "POST",
+      url: "/api/v1/me/tokens",
+      payload: { name: "route census", scopes: ["lists:read"], password: PASSWORD },
+    });
+    const token = created.json().token as string;
+    const refusing: string[] = [];
+    const accepting: string[] = [];
+    const wrong: string[] = [];
+    for (const route of routes.filter((candidate) => !isPublic(candidate))) {
+      const url = route.url.replaceAll(/:\w+/g, "01890000-0000-7000-8000-000000000000");
+      const response = await as(t.app, { accessToken: token })({ method: route.method as "GET", url, payload: {} });
+      const name = `${route.method} ${route.url}`;
+      const code = String(response.headers["content-type"]).includes("json") ? response.json().code : undefined;
+      if (response.statusCode === 403 && code === "forbidden") refusing.push(name);
+      else if (response.statusCode === 403 && code === "insufficient_scope") {
+        expect(response.headers["www-authenticate"], name).toMatch(
+          /^Bearer .*error="insufficient_scope", scope="[a-z: ]+"$/,
+        );
+        accepting.push(name);
+      } else if (response.statusCode === 401 || response.statusCode === 403 || response.statusCode >= 500) {
+        wrong.push(`${name} → ${response.statusCode} ${code}`);
+      } else accepting.push(name);
+    }
+    expect(wrong).toEqual([]);
+    expect(accepting.filter((name) => !takesTokens(name))).toEqual([]);
+    expect(refusing.filter((name) => takesTokens(name))).toEqual([]);
+    expect(refusing).toContain("POST /api/v1/me/tokens");
+    expect(refusing).toContain("GET /api/v1/auth/sessions");
+    expect(accepting).toContain("GET /api/v1/events");
   });
 });

@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   "invalid_code",
   "invalid_mfa_token",
   "forbidden",
+  "insufficient_scope",
   "signup_closed",
   "email_unverified",
   "not_found",

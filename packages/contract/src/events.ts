@@ -24,6 +24,8 @@ export const AuthEventType = z.enum([
   "passkey_renamed",
   "passkey_removed",
   "second_factor_failed",
+  "api_token_created",
+  "api_token_revoked",
 ]);
 export type AuthEventType = z.infer<typeof AuthEventType>;
 

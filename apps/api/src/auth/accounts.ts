@@ -25,6 +25,7 @@ import {
 } from "../db/schema.ts";
 import { AppError, validationError } from "../errors.ts";
 import { enqueueMessage } from "../mail/outbox.ts";
+import { apiTokenIdsOf } from "./api-tokens.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
 import { notifySecurityEvent } from "./security-notices.ts";
@@ -153,11 +154,12 @@ export async function deleteAccount(ctx: AuthContext, caller: Caller, input: Del
   await checkPassword(ctx, user, input.password);
   const revoked = await ctx.db.transaction(async (tx) => {
     const owned = await tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
-    const recorded = await ctx.revocations.record(
-      tx,
-      user.id,
-      owned.map((row) => row.id),
-    );
+    // API tokens share the revoked set with sessions: refused at once on every instance (their rows
+    // go with the user row).
+    const recorded = await ctx.revocations.record(tx, user.id, [
+      ...owned.map((row) => row.id),
+      ...(await apiTokenIdsOf(tx, user.id)),
+    ]);
     await tx.delete(todos).where(eq(todos.userId, user.id));
     await tx.delete(lists).where(eq(lists.userId, user.id));
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, user.id));

@@ -1,6 +1,8 @@
+import type { ApiTokenScope } from "@taskvault/contract/api-tokens";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import type { AccessTokens } from "./access-tokens.ts";
+import type { ApiTokenVerifier } from "./api-tokens.ts";
 import type { RelyingParty } from "./passkeys.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { RevocationList } from "./revocation.ts";
@@ -13,6 +15,7 @@ export interface AuthContext {
   keys: KeyStore;
   accessTokens: AccessTokens;
   revocations: RevocationList;
+  apiTokens: ApiTokenVerifier;
   refreshDerivationKey: Buffer;
   /** Encrypts TOTP secrets at rest, as it does the signing keys. */
   keyEncryptionKey: Buffer;
@@ -38,7 +41,10 @@ export interface ClientInfo {
 /** The authenticated caller, set on the request by the authenticate hook. */
 export interface Caller {
   userId: string;
+  /** The session, or for an API token the token's id (its revocations share the revoked set). */
   sessionId: string;
   /** When the access token expires (epoch seconds): long-lived event streams end then. */
   tokenExpiresAt: number;
+  /** Set only for an API token: what it may do (checked against the route's declared scopes). */
+  scopes?: readonly ApiTokenScope[];
 }

@@ -12,6 +12,7 @@ export const changeRoutes: FastifyPluginAsyncZod<Omit<StreamSettings, "db" | "lo
   app.get(
     "/changes",
     {
+      config: { scopes: ["todos:read", "lists:read"] },
       schema: {
         operationId: "listChanges",
         tags,
@@ -29,6 +30,7 @@ export const changeRoutes: FastifyPluginAsyncZod<Omit<StreamSettings, "db" | "lo
   app.get(
     "/events",
     {
+      config: { scopes: ["todos:read", "lists:read"] },
       schema: {
         operationId: "streamEvents",
         tags,

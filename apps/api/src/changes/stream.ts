@@ -5,6 +5,9 @@ import type { Database } from "../db/client.ts";
 import { isBehindLog, logGone, readEntries, readPosition, sequenceChanges } from "./changes.ts";
 import type { ChangeHub, StreamTarget } from "./hub.ts";
 
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Entries read from the log per query; a longer backlog is read batch by batch. */
 const BATCH = 100;
 /**
@@ -146,8 +149,12 @@ export async function openEventStream(
     if (revocations.isRevoked(sessionId)) return target.revoke();
     if (!paused) res.write(": heartbeat\n\n");
   }, settings.heartbeatMs);
-  // The access token's end is the stream's end; the client reconnects with a fresh one.
-  if (Number.isFinite(tokenExpiresAt)) expiry = setTimeout(finish, Math.max(0, tokenExpiresAt * 1000 - Date.now()));
+  // The access token's end is the stream's end; the client reconnects with a fresh one. An API
+  // token lives for months, beyond what a timer holds (2³¹ ms, else it fires at once): such a
+  // stream ends after ~24 days and the client reconnects with the same token.
+  if (Number.isFinite(tokenExpiresAt)) {
+    expiry = setTimeout(finish, Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiresAt * 1000 - Date.now())));
+  }
 
   reply.hijack();
   res.on("close", finish);

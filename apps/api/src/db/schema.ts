@@ -501,3 +501,31 @@ export const mfaChallenges = pgTable(
     index("mfa_challenges_expires_idx").on(table.expiresAt),
   ],
 );
+
+/**
+ * API tokens for scripts (docs/decisions/024-api-tokens.md). Only the SHA-256 of a token is
+ * stored; the token itself is shown once, in the answer that creates it. Looked up by hash only
+ * when an instance has not verified the token in the last minute (auth/api-tokens.ts).
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    id: uuid("id").notNull(),
+    name: text("name").notNull(),
+    scopes: text("scopes").array().notNull(),
+    /** SHA-256 of the whole token, base64url. */
+    tokenHash: text("token_hash").notNull(),
+    createdAt: instant("created_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+    /** Written at most once a minute per token, in batches, off the request path. */
+    lastUsedAt: instant("last_used_at"),
+    lastUsedIp: text("last_used_ip"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.id] }),
+    uniqueIndex("api_tokens_hash_key").on(table.tokenHash),
+  ],
+);

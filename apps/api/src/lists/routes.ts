@@ -27,7 +27,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "The user's lists in order, with todoCount and activeCount",
         response: { 200: ListCollection },
       },
-      config: { access: "caller" },
+      config: { access: "caller", scopes: ["lists:read"] },
     },
     (request) => listLists(db, request.caller.userId),
   );
@@ -43,7 +43,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         body: CreateList,
         response: { 201: List },
       },
-      config: { access: "caller" },
+      config: { access: "caller", scopes: ["lists:write"] },
     },
     async (request, reply) => {
       const list = await createList(db, request.caller.userId, request.body);
@@ -62,7 +62,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         params: ListParams,
         response: { 200: List },
       },
-      config: { access: { list: "params.id", action: "read" } },
+      config: { access: { list: "params.id", action: "read" }, scopes: ["lists:read"] },
     },
     async (request, reply) => withEtag(reply, await getList(db, request.grants.list!)),
   );
@@ -80,7 +80,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         body: UpdateList,
         response: { 200: List },
       },
-      config: { access: { list: "params.id", action: "manage" } },
+      config: { access: { list: "params.id", action: "manage" }, scopes: ["lists:write"] },
     },
     async (request, reply) =>
       withEtag(
@@ -100,7 +100,7 @@ export const listRoutes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: DeleteListQuery,
       },
-      config: { access: { list: "params.id", action: "manage" } },
+      config: { access: { list: "params.id", action: "manage" }, scopes: ["lists:write", "todos:write"] },
     },
     async (request, reply) => {
       await deleteList(db, request.grants.list!, request.query, parseIfMatch(request.headers["if-match"]));

@@ -1,8 +1,10 @@
+import type { ApiTokenScope } from "@taskvault/contract/api-tokens";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { LRUCache } from "lru-cache";
 import { invalidToken } from "../auth/access-tokens.ts";
+import { looksLikeApiToken } from "../auth/api-tokens.ts";
 import type { AuthContext, Caller } from "../auth/context.ts";
 import { users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -33,6 +35,12 @@ declare module "fastify" {
      * the link, signing out, deleting the account).
      */
     unverifiedEmail?: "allowed";
+    /**
+     * The API-token scopes the route needs (all of them; a `…:write` scope includes its `…:read`).
+     * A protected route without this declaration refuses API tokens with 403 `forbidden`: account
+     * and auth routes never declare it. Sessions' access tokens are not scoped. Decision 024.
+     */
+    scopes?: readonly ApiTokenScope[];
   }
 }
 
@@ -51,6 +59,16 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, options: { aut
     if (!header) throw new AppError("unauthorized", "Send an access token: Authorization: Bearer <token>");
     const token = BEARER.exec(header)?.[1];
     if (!token) throw invalidToken("Authorization header is not a Bearer token");
+    if (looksLikeApiToken(token)) {
+      const granted = await options.auth.apiTokens.verify(token, request.ip ?? null);
+      request.caller = {
+        userId: granted.userId,
+        sessionId: granted.id,
+        tokenExpiresAt: Math.floor(granted.expiresAt / 1000),
+        scopes: granted.scopes,
+      };
+      return;
+    }
     const claims = await accessTokens.verify(token);
     if (revocations.isRevoked(claims.sessionId)) {
       accessTokens.forget(token);
@@ -76,6 +94,32 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, options: { aut
   });
 });
 
+const includes = (granted: readonly ApiTokenScope[], needed: ApiTokenScope) =>
+  granted.includes(needed) ||
+  (needed.endsWith(":read") && granted.includes(needed.replace(":read", ":write") as ApiTokenScope));
+
+/**
+ * The check an API token meets on one route, built once when the route is declared: a session's
+ * access token passes, a token lacking a declared scope gets RFC 6750 §3.1 `insufficient_scope`,
+ * and a route that declares no scopes refuses tokens altogether.
+ */
+function scopeCheck(needed: readonly ApiTokenScope[] | undefined) {
+  const challenge = needed && `Bearer realm="taskvault", error="insufficient_scope", scope="${needed.join(" ")}"`;
+  return async (request: FastifyRequest) => {
+    const granted = request.caller.scopes;
+    if (!granted) return;
+    if (!needed || !challenge) {
+      throw new AppError("forbidden", "API tokens cannot be used here: sign in to manage the account");
+    }
+    const missing = needed.filter((scope) => !includes(granted, scope));
+    if (missing.length > 0) {
+      throw new AppError("insufficient_scope", `The API token lacks the scope ${missing.join(", ")}`, {
+        headers: { "www-authenticate": challenge },
+      });
+    }
+  };
+}
+
 /**
  * Every route declared in `scope` (and the scopes inside it) from now on authenticates first,
  * unless it is declared `config: { auth: "public" }`; its OpenAPI `security` says which.
@@ -92,6 +136,7 @@ export function protectRoutes(scope: FastifyInstance, options: { requireVerified
     if (options.requireVerifiedEmail && route.config?.unverifiedEmail !== "allowed") {
       prependRouteHook(route, "onRequest", scope.requireVerifiedEmail);
     }
+    prependRouteHook(route, "onRequest", scopeCheck(route.config?.scopes));
     prependRouteHook(route, "onRequest", scope.authenticate);
   });
 }

@@ -33,6 +33,9 @@ function errorResponses(schema: RouteSchema, route: RouteOptions): Record<string
   }
   if (route.config?.auth !== "public") {
     responses[401] = problemResponse("No valid access token (`unauthorized`, `invalid_token`)");
+    responses[403] = route.config?.scopes
+      ? problemResponse("The API token lacks a scope the route needs (`insufficient_scope`)")
+      : problemResponse("API tokens are refused here: use a session's access token (`forbidden`)");
   }
   if (has("params")) responses[404] = problemResponse("Nothing of the caller's has that id (`not_found`)");
   if (JSON.stringify(schema.headers ?? {}).includes("if-match")) {
@@ -54,6 +57,12 @@ function documentRoute(input: Parameters<typeof jsonSchemaTransform>[0]) {
     throw new Error(`${route.method} ${url} declares no operationId: generated clients name their methods after it`);
   }
   const responses = { ...errorResponses(input.schema as RouteSchema, route), ...schema.response };
+  // Bearer covers both a session's access token and an API token (tvk_…); the scopes a token needs are said here.
+  const scopes = route.config?.scopes;
+  if (scopes && route.config?.auth !== "public") {
+    const note = `API tokens need the scope${scopes.length > 1 ? "s" : ""} ${scopes.map((scope) => `\`${scope}\``).join(" and ")}.`;
+    schema.description = typeof schema.description === "string" ? `${schema.description}\n\n${note}` : note;
+  }
   const documentsSuccess = Object.keys(responses).some((status) => status.startsWith("2"));
   return {
     schema: { ...schema, response: documentsSuccess ? responses : { 204: { description: "Done" }, ...responses } },
@@ -84,7 +93,14 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: "operations", description: "Liveness and readiness" },
       ],
       components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+        securitySchemes: {
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "A session's access token (JWT), or on the todo, list, change, event and export/import routes an API token (`tvk_…`, POST /api/v1/me/tokens) with the scopes the operation names.",
+          },
+        },
         schemas: { Problem: problemSchema },
       },
     },

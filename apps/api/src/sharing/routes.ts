@@ -77,7 +77,9 @@ export const listSharingRoutes: FastifyPluginAsyncZod = async (app) => {
         params: ListIdParams,
         response: { 200: MemberCollection },
       },
-      config: { access: { list: "params.id", action: "read" } },
+      // A script may read who is in a list (assignee ids); inviting and membership changes refuse
+      // API tokens (no scopes declared): a leaked token must not hand the data to someone else.
+      config: { access: { list: "params.id", action: "read" }, scopes: ["lists:read"] },
     },
     (request) => listMembersOf(db, request.grants.list!),
   );

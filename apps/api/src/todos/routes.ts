@@ -51,7 +51,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: ListTodosQuery,
         response: { 200: TodoPage },
       },
-      config: { access: "caller" },
+      config: { access: "caller", scopes: ["todos:read"] },
     },
     async (request, reply) => sendJsonText(reply, await listTodos(db, request.caller.userId, request.query)),
   );
@@ -67,7 +67,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: CreateTodo,
         response: { 201: Todo },
       },
-      config: { access: { action: "write", also: ["body.listId", "body.parentId"] } },
+      config: { access: { action: "write", also: ["body.listId", "body.parentId"] }, scopes: ["todos:write"] },
     },
     async (request, reply) => {
       const key = request.headers["idempotency-key"];
@@ -92,7 +92,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Complete every active todo",
         response: { 200: CompleteAllResult },
       },
-      config: { access: "caller" },
+      config: { access: "caller", scopes: ["todos:write"] },
     },
     (request) => completeAll(db, request.caller.userId),
   );
@@ -107,7 +107,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: DeleteTodosQuery,
         response: { 200: DeleteCompletedResult },
       },
-      config: { access: "caller" },
+      config: { access: "caller", scopes: ["todos:write"] },
     },
     (request) => deleteCompleted(db, request.caller.userId),
   );
@@ -129,7 +129,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: ParseTodo,
         response: { 200: ParsedTodo },
       },
-      config: { access: "caller" },
+      config: { access: "caller", scopes: ["todos:read"] },
     },
     (request) => parseTodoText(db, request.caller.userId, request.body),
   );
@@ -144,7 +144,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         params: TodoParams,
         response: { 200: Todo },
       },
-      config: { access: { todo: "params.id", action: "read" } },
+      config: { access: { todo: "params.id", action: "read" }, scopes: ["todos:read"] },
     },
     async (request, reply) => withEtag(reply, await getTodo(db, request.grants.todo!.ownerId, request.params.id)),
   );
@@ -169,7 +169,10 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: UpdateTodo,
         response: { 200: UpdateTodoResult },
       },
-      config: { access: { todo: "params.id", action: "write", also: ["body.listId", "body.parentId"] } },
+      config: {
+        access: { todo: "params.id", action: "write", also: ["body.listId", "body.parentId"] },
+        scopes: ["todos:write"],
+      },
     },
     async (request, reply) =>
       withEtag(
@@ -190,7 +193,10 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         body: ReplaceTodo,
         response: { 200: UpdateTodoResult },
       },
-      config: { access: { todo: "params.id", action: "write", also: ["body.listId", "body.parentId"] } },
+      config: {
+        access: { todo: "params.id", action: "write", also: ["body.listId", "body.parentId"] },
+        scopes: ["todos:write"],
+      },
     },
     async (request, reply) =>
       withEtag(
@@ -209,7 +215,7 @@ export const todoRoutes: FastifyPluginAsyncZod = async (app) => {
         params: TodoParams,
         headers: IfMatchHeaders,
       },
-      config: { access: { todo: "params.id", action: "write" } },
+      config: { access: { todo: "params.id", action: "write" }, scopes: ["todos:write"] },
     },
     async (request, reply) => {
       await deleteTodo(db, request.grants.todo!.ownerId, request.params.id, parseIfMatch(request.headers["if-match"]));

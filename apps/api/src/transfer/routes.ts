@@ -24,6 +24,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/export",
     {
+      config: { scopes: ["todos:read", "lists:read"] },
       schema: {
         operationId: "exportData",
         tags,
@@ -43,6 +44,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
     "/import",
     {
       bodyLimit: IMPORT_BODY_LIMIT,
+      config: { scopes: ["todos:write", "lists:write"] },
       schema: {
         operationId: "importData",
         tags,

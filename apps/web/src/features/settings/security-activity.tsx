@@ -24,6 +24,8 @@ const LABELS: Record<AuthEventType, string> = {
   passkey_renamed: "Passkey renamed",
   passkey_removed: "Passkey removed",
   second_factor_failed: "Wrong second-factor code",
+  api_token_created: "API token created",
+  api_token_revoked: "API token revoked",
 };
 
 // Rendered on the server, so one fixed zone keeps the text stable; the <time> carries the instant.
