@@ -5,6 +5,7 @@ import { type FormEvent, lazy, type MouseEvent, Suspense, useState } from "react
 import { MoveButtons } from "@/components/move-buttons.tsx";
 import { BffError } from "@/lib/bff-client.ts";
 import { isShared } from "../sharing/members-context.ts";
+import { PeopleIcon } from "../sharing/people-icon.tsx";
 import { ASSIGNED_VIEW, type TodoView, viewHref } from "../todos/todo-view.ts";
 import { COLORS } from "./list-colors.ts";
 
@@ -131,8 +132,12 @@ export function ListsSidebar({
         ) : null}
         <span className="flex-1 truncate">{name}</span>
         {memberCount > 1 ? (
-          <span className="text-xs whitespace-nowrap opacity-80" title={`Shared: ${memberCount} members`}>
-            <span aria-hidden="true">👥{memberCount}</span>
+          <span
+            className="inline-flex items-center gap-0.5 text-xs whitespace-nowrap opacity-80"
+            title={`Shared: ${memberCount} members`}
+          >
+            <PeopleIcon />
+            <span aria-hidden="true">{memberCount}</span>
             <span className="sr-only">, shared with {memberCount} members,</span>
           </span>
         ) : null}
@@ -142,7 +147,7 @@ export function ListsSidebar({
   };
 
   return (
-    <div className="md:w-64 md:shrink-0">
+    <div className="md:w-72 md:shrink-0">
       <button
         type="button"
         className="btn-secondary mb-2 md:hidden"
@@ -167,12 +172,12 @@ export function ListsSidebar({
                     {entry(list.id, list.name, list.color, list.memberCount)}
                     <button
                       type="button"
-                      className={ROW_BUTTON}
+                      className={ROW_BUTTON.replace("size-6", "h-6 px-1.5")}
                       aria-label="Leave list"
                       title={`Leave “${list.name}”`}
                       onClick={() => void leave(list)}
                     >
-                      ⎋
+                      Leave
                     </button>
                   </>
                 ) : editingId === list.id ? (
@@ -201,7 +206,7 @@ export function ListsSidebar({
                       }
                       onClick={() => setSharingId(list.id)}
                     >
-                      <span aria-hidden="true">⇪</span>
+                      <PeopleIcon />
                     </button>
                     <button
                       type="button"
