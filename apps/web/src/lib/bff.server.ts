@@ -65,7 +65,7 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
     if (session.state === "unavailable") return unavailable();
     if (session.accessToken) response = await send(session.accessToken);
     if (response?.status === 401) {
-      // A wrong password (e.g. when deleting the account) is a 401 too, but not a token problem.
+      // A wrong password or code (deleting the account, a step-up) is a 401 too, but not a token problem.
       readBody = await response.text();
       const isTokenProblem = !isCredentialsProblem(readBody);
       if (isTokenProblem && session.state === "current") {
@@ -171,7 +171,8 @@ function relayStream(response: Response): NextResponse {
 
 function isCredentialsProblem(body: string): boolean {
   try {
-    return (JSON.parse(body) as { code?: unknown }).code === "invalid_credentials";
+    const { code } = JSON.parse(body) as { code?: unknown };
+    return code === "invalid_credentials" || code === "invalid_code";
   } catch {
     return false;
   }

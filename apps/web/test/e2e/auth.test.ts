@@ -27,7 +27,7 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     expect(page.url()).toBe(webUrl("/signin?next=%2Fsettings"));
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(webUrl("/settings"));
     await context.close();
   });
@@ -48,7 +48,7 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     await page.goto("/signin?next=%2F%2Fevil.example%2F");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(webUrl("/"));
     await context.close();
   });
@@ -61,9 +61,9 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     await page.goto("/signin");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill("not the password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
-    expect(await page.getByRole("button", { name: "Sign in" }).isEnabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Sign in", exact: true }).isEnabled()).toBe(true);
     expect(page.url()).toBe(webUrl("/signin"));
     await context.close();
   });
@@ -129,7 +129,7 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     await phonePage.goto("/signin");
     await phonePage.getByLabel("Email").fill(laptop.email);
     await phonePage.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await phonePage.getByRole("button", { name: "Sign in" }).click();
+    await phonePage.getByRole("button", { name: "Sign in", exact: true }).click();
     await phonePage.waitForURL(webUrl("/"));
 
     await laptop.page.goto("/settings");
@@ -152,7 +152,7 @@ describe.skipIf(!hasStack)("signing in and out", () => {
     await otherPage.goto("/signin");
     await otherPage.getByLabel("Email").fill(email);
     await otherPage.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await otherPage.getByRole("button", { name: "Sign in" }).click();
+    await otherPage.getByRole("button", { name: "Sign in", exact: true }).click();
     await otherPage.waitForURL(webUrl("/"));
 
     await page.goto("/settings");

@@ -98,7 +98,7 @@ export async function signInAs(browser: Browser, email: string): Promise<SignedI
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(webUrl("/"));
   await page.getByLabel("New todo").waitFor();
   return { context, page, email };

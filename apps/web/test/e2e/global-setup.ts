@@ -12,7 +12,7 @@ export const ACCESS_TTL_SECONDS = 8;
 
 declare module "vitest" {
   export interface ProvidedContext {
-    e2e: { webUrl: string; apiUrl: string; accessTtl: number; chromiumPath: string } | null;
+    e2e: { webUrl: string; publicUrl: string; apiUrl: string; accessTtl: number; chromiumPath: string } | null;
   }
 }
 
@@ -30,6 +30,7 @@ export default async function setup(project: TestProject) {
   stack = await startStack({ accessTtl: ACCESS_TTL_SECONDS });
   project.provide("e2e", {
     webUrl: stack.webUrl,
+    publicUrl: stack.publicUrl,
     apiUrl: stack.apiUrl,
     accessTtl: stack.accessTtl,
     chromiumPath: CHROMIUM_PATH,

@@ -80,7 +80,11 @@ async function waitFor(url: string, child: ChildProcess, label: string, timeoutM
   throw new Error(`${label} was not ready within ${timeoutMs} ms`);
 }
 
-export type Stack = { webUrl: string; apiUrl: string; accessTtl: number; stop(): Promise<void> };
+/**
+ * `publicUrl` is the web app as `http://localhost:<port>`: the API's PUBLIC_URL, so passkeys work
+ * (WebAuthn needs a secure context and a domain as its RP ID; an IP address is not one).
+ */
+export type Stack = { webUrl: string; publicUrl: string; apiUrl: string; accessTtl: number; stop(): Promise<void> };
 
 export type StackOptions = {
   accessTtl: number;
@@ -149,6 +153,7 @@ export async function startStack({
         // The address people open: links in messages (and the passkey origin) point at the web app.
         PUBLIC_URL: `http://127.0.0.1:${webPort}`,
         NODE_ENV: "test",
+        PUBLIC_URL: `http://localhost:${webPort}`,
         ...apiEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -188,5 +193,5 @@ export async function startStack({
     await stop();
     throw error;
   }
-  return { webUrl: `http://127.0.0.1:${webPort}`, apiUrl, accessTtl, stop };
+  return { webUrl: `http://127.0.0.1:${webPort}`, publicUrl: `http://localhost:${webPort}`, apiUrl, accessTtl, stop };
 }

@@ -240,7 +240,7 @@ describe.skipIf(!hasStack)("managing todos in the browser", () => {
     await phonePage.goto("/signin");
     await phonePage.getByLabel("Email").fill(laptop.email);
     await phonePage.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await phonePage.getByRole("button", { name: "Sign in" }).click();
+    await phonePage.getByRole("button", { name: "Sign in", exact: true }).click();
     await phonePage.waitForURL(webUrl("/"));
     await phonePage.getByText("Nothing to do yet").waitFor();
 

@@ -5,6 +5,8 @@ import { AppShell } from "@/components/app-shell.tsx";
 import { EmailSettings } from "@/features/account-mail/email-settings.tsx";
 import { NotificationSettings } from "@/features/account-mail/notification-settings.tsx";
 import { loadFromApi } from "@/features/auth/session.server.ts";
+import { loadSecurity } from "@/features/mfa/security.server.ts";
+import { SecurityPanel } from "@/features/mfa/security-panel.tsx";
 import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
 import { PasswordForm } from "@/features/settings/password-form.tsx";
@@ -18,10 +20,11 @@ export const metadata: Metadata = { title: "Settings" };
 
 /** `/settings` – profile, email, notifications, time zone, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
-  const [user, sessions, events] = await Promise.all([
+  const [user, sessions, events, security] = await Promise.all([
     loadProfile("/settings"),
     loadFromApi("/api/v1/auth/sessions", SessionList, "/settings"),
     loadFromApi("/api/v1/me/events?limit=50", AuthEventPage, "/settings"),
+    loadSecurity("/settings"),
   ]);
   return (
     <AppShell user={user} current="settings">
@@ -32,6 +35,7 @@ export default async function SettingsPage() {
         <NotificationSettings emailReminders={user.emailReminders} />
         <TimeZoneForm profileTimeZone={user.timezone} zones={timeZoneNames()} />
         <PasswordForm email={user.email} />
+        <SecurityPanel initialStatus={security.status} initialPasskeys={security.passkeys} />
         <SessionsPanel initialSessions={sessions} />
         <SecurityActivity events={events.items} />
         <DataTransfer />

@@ -1,9 +1,12 @@
 "use client";
 
 import { localTimeZone } from "@taskvault/contract/calendar";
+import type { MfaMethod } from "@taskvault/contract/mfa";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { BffError, bff } from "@/lib/bff-client.ts";
+import { PasskeySignIn } from "../mfa/passkey-sign-in.tsx";
+import { SecondFactorStep } from "../mfa/second-factor-step.tsx";
 import { updateProfile } from "../settings/profile-api.ts";
 import { AUTH_LINK_CLASS, AuthFrame } from "./auth-frame.tsx";
 import { PasswordField } from "./password-field.tsx";
@@ -28,6 +31,8 @@ export function AuthForm({ mode, next, notice, signupOpen = true }: Props) {
   const [isPending, setIsPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  /** Set once the password is right for an account with a second factor. */
+  const [secondStep, setSecondStep] = useState<MfaMethod[] | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,7 +48,16 @@ export function AuthForm({ mode, next, notice, signupOpen = true }: Props) {
     setMessage(null);
     setFieldErrors({});
     try {
-      await bff(copy.endpoint, { method: "POST", body, redirectOnUnauthorized: false });
+      const { data } = await bff<{ mfaRequired?: true; methods?: MfaMethod[] }>(copy.endpoint, {
+        method: "POST",
+        body,
+        redirectOnUnauthorized: false,
+      });
+      if (data?.mfaRequired) {
+        setIsPending(false);
+        setSecondStep(data.methods ?? []);
+        return;
+      }
       if (mode === "signup") await saveDeviceTimeZone();
       // A full navigation, so the next page renders on the server with the new cookies.
       window.location.assign(next);
@@ -76,33 +90,64 @@ export function AuthForm({ mode, next, notice, signupOpen = true }: Props) {
   ) : null;
 
   return (
-    <AuthFrame title={copy.title} notice={notice} footer={footer}>
-      <form className="space-y-4" noValidate onSubmit={onSubmit}>
-        {mode === "signup" ? (
-          <TextField label="Name" name="name" autoComplete="name" maxLength={100} errors={fieldErrors.name} />
-        ) : null}
-        <TextField label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors.email} />
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete={mode === "signin" ? "current-password" : "new-password"}
-          errors={fieldErrors.password}
-          hint={mode === "signup" ? "At least 8 characters. A long phrase is easier to remember." : undefined}
+    <AuthFrame title={secondStep ? "Two-step verification" : copy.title} notice={notice} footer={footer}>
+      {secondStep ? (
+        <SecondFactorStep
+          methods={secondStep}
+          next={next}
+          onRestart={(text) => {
+            setSecondStep(null);
+            setMessage(text);
+          }}
         />
-        {mode === "signin" ? (
-          <p className="text-right text-sm">
-            <Link href="/forgot-password" className={AUTH_LINK_CLASS}>
-              Forgot password?
-            </Link>
-          </p>
-        ) : null}
-        <div role="alert" aria-live="assertive" className="min-h-0 text-sm text-red-700 empty:hidden dark:text-red-400">
-          {message}
-        </div>
-        <button type="submit" className="btn-primary w-full" disabled={isPending} aria-disabled={isPending}>
-          {isPending ? copy.pending : copy.submit}
-        </button>
-      </form>
+      ) : (
+        <>
+          <form className="space-y-4" noValidate onSubmit={onSubmit}>
+            {mode === "signup" ? (
+              <TextField label="Name" name="name" autoComplete="name" maxLength={100} errors={fieldErrors.name} />
+            ) : null}
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              // "webauthn" lets the browser offer passkeys among the field's suggestions (conditional mediation).
+              autoComplete={mode === "signin" ? "username webauthn" : "email"}
+              required
+              errors={fieldErrors.email}
+            />
+            <PasswordField
+              label="Password"
+              name="password"
+              autoComplete={mode === "signin" ? "current-password" : "new-password"}
+              errors={fieldErrors.password}
+              hint={mode === "signup" ? "At least 8 characters. A long phrase is easier to remember." : undefined}
+            />
+            {mode === "signin" ? (
+              <p className="text-right text-sm">
+                <Link href="/forgot-password" className={AUTH_LINK_CLASS}>
+                  Forgot password?
+                </Link>
+              </p>
+            ) : null}
+            <div
+              role="alert"
+              aria-live="assertive"
+              className="min-h-0 text-sm text-red-700 empty:hidden dark:text-red-400"
+            >
+              {message}
+            </div>
+            <button type="submit" className="btn-primary w-full" disabled={isPending} aria-disabled={isPending}>
+              {isPending ? copy.pending : copy.submit}
+            </button>
+          </form>
+          {mode === "signin" ? (
+            <div className="mt-4 space-y-4">
+              <p className="text-center text-sm text-slate-500">or</p>
+              <PasskeySignIn next={next} onMessage={setMessage} />
+            </div>
+          ) : null}
+        </>
+      )}
     </AuthFrame>
   );
 }

@@ -1,0 +1,198 @@
+"use client";
+
+import type { MfaStatus, TotpEnrolment } from "@taskvault/contract/mfa";
+import { type FormEvent, useMemo, useState } from "react";
+import { renderSVG } from "uqr";
+import { CodeField } from "./code-field.tsx";
+import { confirmTotp, regenerateRecoveryCodes, removeTotp, startTotpEnrolment } from "./mfa-api.ts";
+import { RecoveryCodesView } from "./recovery-codes-view.tsx";
+import { describeStepUpFailure, SignOutOthersCheckbox, type Status, StepUpForm } from "./step-up-form.tsx";
+
+type Step =
+  | { name: "idle" }
+  | { name: "password" }
+  | { name: "scan"; enrolment: TotpEnrolment }
+  | { name: "codes"; codes: string[] }
+  | { name: "turn-off" }
+  | { name: "regenerate" };
+
+type Props = {
+  status: MfaStatus;
+  onChanged: (change: Partial<MfaStatus>, message: string) => void;
+  setStatus: (status: Status) => void;
+};
+
+/** Settings → Security: set up, turn off and renew the codes of an authenticator app (TOTP, RFC 6238). */
+export function AuthenticatorApp({ status, onChanged, setStatus }: Props) {
+  const [step, setStep] = useState<Step>({ name: "idle" });
+  const idle = () => setStep({ name: "idle" });
+
+  return (
+    <div>
+      <h3 className="font-semibold">Authenticator app</h3>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        {status.totp
+          ? "On. After your password, sign-in asks for a code from your app."
+          : "Off. Turn it on and sign-in asks, after your password, for a code from an app such as Aegis or 1Password."}
+        {status.totp || status.passkeys > 0
+          ? ` ${status.recoveryCodesLeft} recovery code${status.recoveryCodesLeft === 1 ? "" : "s"} left.`
+          : ""}
+      </p>
+
+      {step.name === "idle" ? (
+        <div className="mt-3 flex flex-wrap gap-2">
+          {status.totp ? (
+            <button type="button" className="btn-secondary" onClick={() => setStep({ name: "turn-off" })}>
+              Turn off authenticator app
+            </button>
+          ) : (
+            <button type="button" className="btn-secondary" onClick={() => setStep({ name: "password" })}>
+              Set up authenticator app
+            </button>
+          )}
+          {/* Recovery codes stand in for any lost factor, so a passkey-only account may have them too. */}
+          {status.totp || status.passkeys > 0 ? (
+            <button type="button" className="btn-secondary" onClick={() => setStep({ name: "regenerate" })}>
+              {status.recoveryCodesLeft > 0 ? "Regenerate recovery codes" : "Create recovery codes"}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {step.name === "password" ? (
+        <StepUpForm
+          label="Set up authenticator app"
+          submit="Continue"
+          onCancel={idle}
+          onSubmit={async ({ password }) => setStep({ name: "scan", enrolment: await startTotpEnrolment(password) })}
+        >
+          <p className="text-sm">Confirm it is you before adding a second factor.</p>
+        </StepUpForm>
+      ) : null}
+      {step.name === "scan" ? (
+        <ScanAndConfirm
+          enrolment={step.enrolment}
+          onCancel={idle}
+          onConfirmed={(codes) => {
+            setStep({ name: "codes", codes });
+            onChanged({ totp: true, recoveryCodesLeft: codes.length }, "Authenticator app turned on.");
+          }}
+        />
+      ) : null}
+      {step.name === "codes" ? <RecoveryCodesView codes={step.codes} onDone={idle} /> : null}
+      {step.name === "turn-off" ? (
+        <StepUpForm
+          label="Turn off authenticator app"
+          submit="Turn off"
+          offersSignOut
+          onCancel={idle}
+          onSubmit={async ({ password, endOtherSessions }) => {
+            await removeTotp(password, endOtherSessions);
+            idle();
+            // Recovery codes die with the last second factor; the API keeps them while a passkey remains.
+            onChanged(
+              { totp: false, ...(status.passkeys === 0 && { recoveryCodesLeft: 0 }) },
+              "Authenticator app turned off.",
+            );
+          }}
+        />
+      ) : null}
+      {step.name === "regenerate" ? (
+        <StepUpForm
+          label="Regenerate recovery codes"
+          submit="Regenerate"
+          onCancel={idle}
+          onSubmit={async ({ password }) => {
+            const codes = await regenerateRecoveryCodes(password);
+            setStatus(null);
+            setStep({ name: "codes", codes });
+            onChanged({ recoveryCodesLeft: codes.length }, "New recovery codes made; the old ones no longer work.");
+          }}
+        >
+          <p className="text-sm">The codes you have now stop working.</p>
+        </StepUpForm>
+      ) : null}
+    </div>
+  );
+}
+
+function ScanAndConfirm({
+  enrolment,
+  onCancel,
+  onConfirmed,
+}: {
+  enrolment: TotpEnrolment;
+  onCancel: () => void;
+  onConfirmed: (codes: string[]) => void;
+}) {
+  const [isPending, setIsPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  // An <img> of the SVG: the page's CSP allows data: images, and no markup is injected into the DOM.
+  const qrSource = useMemo(
+    () => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(enrolment.otpauthUri, { border: 2 }))}`,
+    [enrolment.otpauthUri],
+  );
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    setIsPending(true);
+    setError(null);
+    try {
+      onConfirmed(await confirmTotp(String(data.get("code") ?? ""), data.get("endOtherSessions") === "on"));
+    } catch (failure) {
+      setError(describeStepUpFailure(failure));
+      setIsPending(false);
+    }
+  }
+
+  return (
+    <div className="mt-3 space-y-3">
+      <p className="text-sm">Scan this QR code with your authenticator app, then enter the code it shows.</p>
+      {/* biome-ignore lint/performance/noImgElement: a generated data: SVG, nothing for next/image to optimise */}
+      <img src={qrSource} alt="QR code for your authenticator app" width={192} height={192} className="bg-white p-1" />
+      <div className="text-sm">
+        <p>Cannot scan it? Enter this key instead:</p>
+        <div className="mt-1 flex flex-wrap items-center gap-2">
+          <input
+            aria-label="Setup key"
+            readOnly
+            value={enrolment.secret}
+            className="field w-auto grow font-mono"
+            onFocus={(event) => event.currentTarget.select()}
+          />
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() =>
+              navigator.clipboard.writeText(enrolment.secret).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
+          >
+            Copy key
+          </button>
+          <span role="status" aria-live="polite">
+            {copied ? "Copied." : ""}
+          </span>
+        </div>
+      </div>
+      <form aria-label="Confirm authenticator app" className="space-y-3" onSubmit={onSubmit}>
+        <CodeField label="Authentication code" name="code" kind="totp" autoFocus />
+        <SignOutOthersCheckbox />
+        <p role="alert" className="text-sm text-red-700 empty:hidden dark:text-red-400">
+          {error}
+        </p>
+        <div className="flex flex-wrap gap-2">
+          <button type="submit" className="btn-primary" disabled={isPending}>
+            Turn on
+          </button>
+          <button type="button" className="btn-secondary" onClick={onCancel} disabled={isPending}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
