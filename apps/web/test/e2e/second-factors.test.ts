@@ -79,6 +79,19 @@ function totpFor(secret: string, offsetSeconds = 0): string {
   return totp.generate({ timestamp: Date.now() + offsetSeconds * 1000 });
 }
 
+/**
+ * Holds the sign-in page's first passkey challenge request (the Email field's autofill asks for one
+ * as the page loads): the virtual authenticator answers conditional requests at once, so without this
+ * the autofill would win the race against the button under test.
+ */
+async function holdAutofill(page: Page) {
+  let requests = 0;
+  await page.route("**/api/auth/passkey/options", async (route) => {
+    requests++;
+    if (requests > 1) await route.continue();
+  });
+}
+
 async function freshContext(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: origin() });
   return { context, page: await context.newPage() };
@@ -207,13 +220,12 @@ describe.skipIf(!hasStack)("second factors and passkeys", () => {
     await page.goto("/signin");
     await expectSignedIn(page);
 
-    // The button, on a device whose authenticator appears only after the page asked for suggestions.
+    // The button.
     const laptop = await freshContext(chromium.browser);
+    await holdAutofill(laptop.page);
+    const copy = await addVirtualAuthenticator(laptop.page, await authenticator.credentials());
     await laptop.page.goto("/signin");
     await expect(laptop.page.getByLabel("Email").getAttribute("autocomplete")).resolves.toBe("username webauthn");
-    const copy = await addVirtualAuthenticator(laptop.page, await authenticator.credentials());
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(laptop.page.url()).toBe(at("/signin"));
     await laptop.page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expectSignedIn(laptop.page);
     // The copy carries the newest signature counter (a counter going backwards is refused).
@@ -222,12 +234,11 @@ describe.skipIf(!hasStack)("second factors and passkeys", () => {
 
     // After a password, the passkey serves as the second step.
     const phone = await freshContext(chromium.browser);
+    await holdAutofill(phone.page);
+    await addVirtualAuthenticator(phone.page, newest);
     await passwordStep(phone.page, email);
     await phone.page.getByRole("button", { name: "Use a passkey" }).waitFor();
     await expect(phone.page.getByLabel("Authentication code").count()).resolves.toBe(0);
-    await addVirtualAuthenticator(phone.page, newest);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(phone.page.url()).toBe(at("/signin"));
     await phone.page.getByRole("button", { name: "Use a passkey" }).click();
     await expectSignedIn(phone.page);
     await phone.context.close();
