@@ -58,7 +58,7 @@ describe.skipIf(!hasStack)("mail and account recovery in the browser", () => {
     await page.goto("/signin");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(`${mailStack.webUrl}/`);
     await page.getByLabel("New todo").waitFor();
   }
@@ -250,7 +250,7 @@ describe.skipIf(!hasStack)("AUTH_SIGNUP=closed in the browser", () => {
     try {
       const page = await context.newPage();
       await page.goto("/signin");
-      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
       expect(await page.getByRole("link", { name: "Create an account" }).count()).toBe(0);
       await page.goto("/signup");
       await page.getByRole("heading", { name: "Sign-up is closed" }).waitFor();

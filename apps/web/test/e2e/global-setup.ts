@@ -27,7 +27,8 @@ export default async function setup(project: TestProject) {
     return;
   }
   buildIfNeeded();
-  stack = await startStack({ accessTtl: ACCESS_TTL_SECONDS });
+  // localhost: the passkey tests need a domain as the RP ID (second-factors.test.ts).
+  stack = await startStack({ accessTtl: ACCESS_TTL_SECONDS, publicHost: "localhost" });
   project.provide("e2e", {
     webUrl: stack.webUrl,
     publicUrl: stack.publicUrl,

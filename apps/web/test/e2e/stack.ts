@@ -80,10 +80,7 @@ async function waitFor(url: string, child: ChildProcess, label: string, timeoutM
   throw new Error(`${label} was not ready within ${timeoutMs} ms`);
 }
 
-/**
- * `publicUrl` is the web app as `http://localhost:<port>`: the API's PUBLIC_URL, so passkeys work
- * (WebAuthn needs a secure context and a domain as its RP ID; an IP address is not one).
- */
+/** `publicUrl` is the API's PUBLIC_URL: the web app under the host `publicHost` names. */
 export type Stack = { webUrl: string; publicUrl: string; apiUrl: string; accessTtl: number; stop(): Promise<void> };
 
 export type StackOptions = {
@@ -99,6 +96,11 @@ export type StackOptions = {
    * effectively does; startStack then returns as soon as the web server lives.
    */
   apiDelayMs?: number;
+  /**
+   * The host of PUBLIC_URL (default 127.0.0.1, like webUrl). Passkeys need `localhost`: WebAuthn
+   * wants a secure context and a domain as its RP ID, and an IP address is not one.
+   */
+  publicHost?: "127.0.0.1" | "localhost";
 };
 
 /**
@@ -111,10 +113,12 @@ export async function startStack({
   apiEnv = {},
   webTrustProxy,
   apiDelayMs = 0,
+  publicHost = "127.0.0.1",
 }: StackOptions): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-e2e-"));
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const publicUrl = `http://${publicHost}:${webPort}`;
   const children: ChildProcess[] = [];
   const log = (label: string) => (chunk: Buffer) => {
     if (process.env.E2E_VERBOSE) process.stdout.write(`[${label}] ${chunk}`);
@@ -151,9 +155,8 @@ export async function startStack({
         AUTH_RATE_LIMIT: rateLimit ? "on" : "off",
         TRUST_PROXY: "127.0.0.1,::1",
         // The address people open: links in messages (and the passkey origin) point at the web app.
-        PUBLIC_URL: `http://127.0.0.1:${webPort}`,
+        PUBLIC_URL: publicUrl,
         NODE_ENV: "test",
-        PUBLIC_URL: `http://localhost:${webPort}`,
         ...apiEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -193,5 +196,5 @@ export async function startStack({
     await stop();
     throw error;
   }
-  return { webUrl: `http://127.0.0.1:${webPort}`, publicUrl: `http://localhost:${webPort}`, apiUrl, accessTtl, stop };
+  return { webUrl: `http://127.0.0.1:${webPort}`, publicUrl, apiUrl, accessTtl, stop };
 }
