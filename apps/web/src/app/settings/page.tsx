@@ -1,3 +1,4 @@
+import { ApiTokenList } from "@taskvault/contract/api-tokens";
 import { SessionList } from "@taskvault/contract/auth";
 import { AuthEventPage } from "@taskvault/contract/events";
 import type { Metadata } from "next";
@@ -7,6 +8,7 @@ import { NotificationSettings } from "@/features/account-mail/notification-setti
 import { loadFromApi } from "@/features/auth/session.server.ts";
 import { loadSecurity } from "@/features/mfa/security.server.ts";
 import { SecurityPanel } from "@/features/mfa/security-panel.tsx";
+import { ApiTokensPanel } from "@/features/settings/api-tokens-panel.tsx";
 import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
 import { PasswordForm } from "@/features/settings/password-form.tsx";
@@ -18,13 +20,14 @@ import { TimeZoneForm } from "@/features/settings/time-zone-form.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** `/settings` – profile, email, notifications, time zone, password, sessions (devices), security activity, sign out everywhere, export/import, delete account. */
+/** `/settings` – profile, email, notifications, time zone, password, sessions (devices), security activity, API tokens, sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
-  const [user, sessions, events, security] = await Promise.all([
+  const [user, sessions, events, security, apiTokens] = await Promise.all([
     loadProfile("/settings"),
     loadFromApi("/api/v1/auth/sessions", SessionList, "/settings"),
     loadFromApi("/api/v1/me/events?limit=50", AuthEventPage, "/settings"),
     loadSecurity("/settings"),
+    loadFromApi("/api/v1/me/tokens", ApiTokenList, "/settings"),
   ]);
   return (
     <AppShell user={user} current="settings">
@@ -38,6 +41,7 @@ export default async function SettingsPage() {
         <SecurityPanel initialStatus={security.status} initialPasskeys={security.passkeys} />
         <SessionsPanel initialSessions={sessions} />
         <SecurityActivity events={events.items} />
+        <ApiTokensPanel initialTokens={apiTokens} />
         <DataTransfer />
         <DeleteAccountForm email={user.email} />
       </div>
