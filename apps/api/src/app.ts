@@ -8,6 +8,8 @@ import type { AuthContext } from "./auth/context.ts";
 import { startAuthEventPurge } from "./auth/events.ts";
 import { meRoutes } from "./auth/me-routes.ts";
 import { mfaRoutes } from "./auth/mfa-routes.ts";
+import { createOidcClient } from "./auth/oidc.ts";
+import { oidcMeRoutes, oidcRoutes } from "./auth/oidc-routes.ts";
 import { relyingParty } from "./auth/passkeys.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createRevocationList } from "./auth/revocation.ts";
@@ -138,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keyEncryptionKey: secrets.keyEncryptionKey,
     recoveryCodeKey: secrets.recoveryCodeKey,
     relyingParty: relyingParty(config),
+    oidc: createOidcClient(config, (message, error) => app.log.warn({ err: error }, message)),
     config,
   };
 
@@ -209,6 +212,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(meRoutes, { prefix: "/api/v1/me" });
     await api.register(mfaRoutes, { prefix: "/api/v1/me" });
     await api.register(apiTokenRoutes, { prefix: "/api/v1/me" });
+    await api.register(oidcRoutes, { prefix: "/api/v1/auth/oidc", signup: config.AUTH_SIGNUP });
+    await api.register(oidcMeRoutes, { prefix: "/api/v1/me" });
     await api.register(todoRoutes, { prefix: "/api/v1/todos" });
     await api.register(listRoutes, { prefix: "/api/v1/lists" });
     await api.register(listSharingRoutes, { prefix: "/api/v1/lists" });

@@ -95,9 +95,30 @@ const EnvSchema = z
     AUTH_FORGOT_ADDRESS_LIMIT: z.coerce.number().int().positive().default(5),
     /** Seconds an account waits between two requests for a fresh verification link. */
     AUTH_VERIFICATION_RESEND_SECONDS: z.coerce.number().int().positive().default(60),
+    /**
+     * Single sign-on with one OpenID Connect provider (auth/oidc.ts): its issuer URL (discovery
+     * reads ISSUER/.well-known/openid-configuration) and this client's registration there. All of
+     * ISSUER, CLIENT_ID and CLIENT_SECRET, or none; the redirect URI is PUBLIC_URL/auth/oidc/callback.
+     */
+    OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The provider's name on the sign-in button ("Sign in with <OIDC_NAME>") and in the session list. */
+    OIDC_NAME: z.string().trim().min(1).max(60).default("SSO"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      for (const name of ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when any OIDC_* is set" });
+      }
+    }
+    // An identity provider over plain HTTP hands out who anyone is to whoever sits on the wire.
+    const issuer = env.OIDC_ISSUER ? new URL(env.OIDC_ISSUER) : null;
+    if (env.NODE_ENV === "production" && issuer?.protocol === "http:" && !isLoopback(issuer.hostname)) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "must be https:// with NODE_ENV=production" });
+    }
     if (env.NODE_ENV === "production" && !env.AUTH_KEY_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -108,6 +129,10 @@ const EnvSchema = z
     }
   })
   .transform((env) => ({ ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "") }));
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || hostname.startsWith("127.");
+}
 
 export type Config = z.infer<typeof EnvSchema>;
 

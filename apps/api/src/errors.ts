@@ -13,6 +13,10 @@ const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   forbidden: { status: 403, title: "Forbidden" },
   insufficient_scope: { status: 403, title: "Insufficient scope" },
   signup_closed: { status: 403, title: "Sign-up is closed" },
+  invalid_state: { status: 400, title: "Unknown or expired sign-in attempt" },
+  oidc_failed: { status: 401, title: "Single sign-on failed" },
+  oidc_link_required: { status: 409, title: "Link your existing account" },
+  last_way_in: { status: 409, title: "This is the account's last way in" },
   email_unverified: { status: 403, title: "Email not verified" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
@@ -38,11 +42,18 @@ export class AppError extends Error {
   readonly status: number;
   readonly errors: FieldErrors | undefined;
   readonly headers: Record<string, string>;
+  /** RFC 9457 §3.2 extension members the problem carries besides the standard ones. */
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { errors?: FieldErrors; headers?: Record<string, string>; status?: number } = {},
+    options: {
+      errors?: FieldErrors;
+      headers?: Record<string, string>;
+      status?: number;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail ?? STATUS[code].title);
     this.code = code;
@@ -50,6 +61,7 @@ export class AppError extends Error {
     this.status = options.status ?? STATUS[code].status;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions;
   }
 }
 

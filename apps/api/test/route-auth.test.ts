@@ -34,6 +34,9 @@ const PUBLIC = [
   "POST /api/v1/auth/email/verify",
   "POST /api/v1/auth/password/forgot",
   "POST /api/v1/auth/password/reset",
+  "GET /api/v1/auth/oidc",
+  "POST /api/v1/auth/oidc/start",
+  "POST /api/v1/auth/oidc/callback",
 ];
 const isPublic = ({ method, url }: { method: string; url: string }) =>
   PUBLIC.includes(`${method} ${url}`) || url === "/docs" || url.startsWith("/docs/") || url.startsWith("/docs*");

@@ -73,6 +73,8 @@ export const SessionInfo = z.object({
   userAgent: z.string().nullable(),
   ip: z.string().nullable(),
   current: z.boolean(),
+  /** How the session was opened when not with a password or passkey: the single sign-on's name. */
+  via: z.string().nullable(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 

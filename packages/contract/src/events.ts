@@ -26,6 +26,9 @@ export const AuthEventType = z.enum([
   "second_factor_failed",
   "api_token_created",
   "api_token_revoked",
+  "sso_sign_in_failed",
+  "sso_linked",
+  "sso_unlinked",
 ]);
 export type AuthEventType = z.infer<typeof AuthEventType>;
 

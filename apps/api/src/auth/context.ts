@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import type { AccessTokens } from "./access-tokens.ts";
 import type { ApiTokenVerifier } from "./api-tokens.ts";
+import type { OidcClient } from "./oidc.ts";
 import type { RelyingParty } from "./passkeys.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { RevocationList } from "./revocation.ts";
@@ -22,6 +23,8 @@ export interface AuthContext {
   recoveryCodeKey: Buffer;
   /** The passkey relying party: PUBLIC_URL's host and origin. */
   relyingParty: RelyingParty;
+  /** Single sign-on (auth/oidc.ts); null when OIDC_ISSUER is not set. */
+  oidc: OidcClient | null;
   config: Pick<
     Config,
     | "AUTH_ACCESS_TTL"

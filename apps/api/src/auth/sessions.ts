@@ -48,6 +48,7 @@ export async function startSession(
   client: ClientInfo,
   event: "signed_up" | "signed_in",
   secondFactor: boolean,
+  via: string | null = null,
 ): Promise<Session> {
   const now = new Date();
   const sessionId = uuidv7();
@@ -63,6 +64,7 @@ export async function startSession(
     userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
     ip: client.ip,
     secondFactor,
+    via,
   });
   await tx.insert(refreshTokens).values({
     userId: user.id,
@@ -247,6 +249,7 @@ export async function listSessions(ctx: AuthContext, caller: Caller): Promise<Se
     userAgent: row.userAgent,
     ip: row.ip,
     current: row.id === caller.sessionId,
+    via: row.via,
   }));
 }
 

@@ -41,6 +41,8 @@ type User = typeof users.$inferSelect;
 export interface SignInProof {
   /** A second factor was checked as well: TOTP, a recovery code, or a user-verified passkey. */
   secondFactor: boolean;
+  /** The way in when it is not the account's own credentials: the single sign-on's name. */
+  via?: string | null;
 }
 
 /** The sign-in back-off's account key: SHA-256 of the normalized email (no plain address in Redis). */
@@ -80,12 +82,14 @@ export async function completeSignIn(
 ): Promise<Session | MfaRequired> {
   if (!proof.secondFactor) {
     const methods = secondFactorMethods(await readMfaStatus(db, user.id));
-    if (methods.length > 0) return { mfaRequired: true, mfaToken: await issueMfaToken(db, user, client), methods };
+    if (methods.length > 0) {
+      return { mfaRequired: true, mfaToken: await issueMfaToken(db, user, client, proof.via ?? null), methods };
+    }
   }
-  return startSession(ctx, db, user, client, "signed_in", proof.secondFactor);
+  return startSession(ctx, db, user, client, "signed_in", proof.secondFactor, proof.via ?? null);
 }
 
-async function issueMfaToken(db: Executor, user: User, client: ClientInfo): Promise<string> {
+async function issueMfaToken(db: Executor, user: User, client: ClientInfo, via: string | null): Promise<string> {
   const id = Buffer.from(user.id.replaceAll("-", ""), "hex");
   const accountKey = Buffer.from(signInAccountKey(user.email), "base64url");
   const token = MFA_TOKEN_PREFIX + Buffer.concat([id, accountKey, randomBytes(SECRET_BYTES)]).toString("base64url");
@@ -100,6 +104,7 @@ async function issueMfaToken(db: Executor, user: User, client: ClientInfo): Prom
     ip: client.ip,
     userAgent: userAgentOf(client),
     expiresAt: new Date(now + MFA_TOKEN_TTL_MS),
+    via,
   });
   return token;
 }
@@ -179,12 +184,12 @@ export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa,
       .update(mfaChallenges)
       .set({ completedAt: new Date() })
       .where(and(challenge, isNull(mfaChallenges.completedAt)))
-      .returning({ userId: mfaChallenges.userId });
+      .returning({ userId: mfaChallenges.userId, via: mfaChallenges.via });
     if (finished.length === 0) throw invalidMfaToken();
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user) throw invalidMfaToken();
     if ("recoveryCode" in input) await recordAuthEvent(tx, userId, "recovery_code_used", null, client);
-    return sessionOf(await completeSignIn(ctx, tx, user, { secondFactor: true }, client));
+    return sessionOf(await completeSignIn(ctx, tx, user, { secondFactor: true, via: finished[0]!.via }, client));
   });
 }
 

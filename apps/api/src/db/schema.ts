@@ -34,7 +34,8 @@ export const users = pgTable("users", {
   /** Stored trimmed and lower-cased: the unique index makes sign-up case-insensitive. */
   email: text("email").notNull().unique("users_email_key"),
   name: text("name").notNull().default(""),
-  passwordHash: text("password_hash").notNull(),
+  /** Null for an account made by single sign-on that never set a password. */
+  passwordHash: text("password_hash"),
   createdAt: instant("created_at").notNull(),
   updatedAt: instant("updated_at").notNull(),
   /** IANA zone new todos take when they name none. */
@@ -119,6 +120,8 @@ export const sessions = pgTable(
      * cannot be refreshed once the account has one (auth/sign-in.ts, decision 023).
      */
     secondFactor: boolean("second_factor").notNull().default(false),
+    /** The single sign-on's name (OIDC_NAME) when the session was opened through it; else null. */
+    via: text("via"),
   },
   (table) => [primaryKey({ columns: [table.userId, table.id] })],
 );
@@ -495,6 +498,8 @@ export const mfaChallenges = pgTable(
     attempts: integer("attempts").notNull().default(0),
     expiresAt: instant("expires_at").notNull(),
     completedAt: instant("completed_at"),
+    /** The single sign-on's name when the first step was one; the session it opens says so. */
+    via: text("via"),
   },
   (table) => [
     primaryKey({ columns: [table.userId, table.tokenHash] }),
@@ -527,5 +532,71 @@ export const apiTokens = pgTable(
   (table) => [
     primaryKey({ columns: [table.userId, table.id] }),
     uniqueIndex("api_tokens_hash_key").on(table.tokenHash),
+  ],
+);
+
+/**
+ * An account's link to its identity at the OpenID provider (auth/oidc-accounts.ts). The provider
+ * account is issuer + subject (OpenID Connect Core §5.7: the only stable identifier), never the
+ * email; one link per provider and account, one account per provider account.
+ */
+export const oidcLinks = pgTable(
+  "oidc_links",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    /** The provider's email for the person, as last seen (for the settings page only). */
+    email: text("email"),
+    createdAt: instant("created_at").notNull(),
+    lastUsedAt: instant("last_used_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.issuer] }),
+    uniqueIndex("oidc_links_subject_key").on(table.issuer, table.subject),
+  ],
+);
+
+/**
+ * An authorization request in flight: `state` (its SHA-256 here), the `nonce`, the PKCE verifier
+ * and the hash of the browser binding. Single use (deleted by the callback that spends it) and
+ * 10 minutes. Before sign-in, so no user id to lead with.
+ */
+export const oidcFlows = pgTable(
+  "oidc_flows",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    nonce: text("nonce").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    bindingHash: text("binding_hash"),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (table) => [index("oidc_flows_expires_idx").on(table.expiresAt)],
+);
+
+/**
+ * A provider account waiting to be linked to the existing account that uses its email: made by a
+ * refused callback, spent by POST /me/oidc/link from the same browser after a full sign-in to that
+ * account. Single use, 10 minutes.
+ */
+export const oidcLinkTickets = pgTable(
+  "oidc_link_tickets",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ticketHash: text("ticket_hash").notNull(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email"),
+    bindingHash: text("binding_hash"),
+    createdAt: instant("created_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.ticketHash] }),
+    index("oidc_link_tickets_expires_idx").on(table.expiresAt),
   ],
 );

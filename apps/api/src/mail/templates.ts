@@ -133,6 +133,14 @@ export const SECURITY_NOTICES = {
   passkey_added: { subject: "A passkey was added", what: "A passkey was added to your account." },
   passkey_removed: { subject: "A passkey was removed", what: "A passkey was removed from your account." },
   api_token_created: { subject: "An API token was created", what: "An API token was created for your account." },
+  sso_linked: {
+    subject: "Single sign-on was linked",
+    what: "An account at your single sign-on provider was linked to your account: it can now sign in to it.",
+  },
+  sso_unlinked: {
+    subject: "Single sign-on was unlinked",
+    what: "Your account was unlinked from its single sign-on provider: that provider account no longer signs in to it.",
+  },
 } as const satisfies Record<string, { subject: string; what: string }>;
 
 export type SecurityEvent = keyof typeof SECURITY_NOTICES;

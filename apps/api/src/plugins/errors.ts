@@ -100,7 +100,10 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     return reply
       .code(appError.status)
       .type(PROBLEM_JSON)
-      .send(problemFor(appError.code, appError.message, appError.errors, appError.status));
+      .send({
+        ...appError.extensions,
+        ...problemFor(appError.code, appError.message, appError.errors, appError.status),
+      });
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -86,6 +86,11 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       tags: [
         { name: "auth", description: "Sign-up, sign-in, sessions and the keys that sign access tokens" },
         { name: "me", description: "The signed-in user's profile, password, account and security trail" },
+        {
+          name: "single sign-on",
+          description:
+            "OpenID Connect with the provider the deployment configures (OIDC_*): the API runs the code flow with PKCE, state and nonce; clients redirect and relay",
+        },
         { name: "todos", description: "The user's todos" },
         { name: "lists", description: "The user's lists" },
         { name: "changes", description: "The change log and live updates (server-sent events)" },

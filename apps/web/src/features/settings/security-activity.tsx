@@ -26,6 +26,9 @@ const LABELS: Record<AuthEventType, string> = {
   second_factor_failed: "Wrong second-factor code",
   api_token_created: "API token created",
   api_token_revoked: "API token revoked",
+  sso_sign_in_failed: "Single sign-on with this email refused until it is linked",
+  sso_linked: "Single sign-on linked",
+  sso_unlinked: "Single sign-on unlinked",
 };
 
 // Rendered on the server, so one fixed zone keeps the text stable; the <time> carries the instant.
