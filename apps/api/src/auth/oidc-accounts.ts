@@ -43,7 +43,7 @@ export const reportsSecondFactor = (amr: string[]) => amr.some((value) => SECOND
 const LINK_TICKET_PREFIX = "tvl_";
 const hashTicket = (ticket: string) => createHash("sha256").update(ticket).digest("base64url");
 
-function oidcOf(ctx: AuthContext): OidcClient {
+export function oidcOf(ctx: AuthContext): OidcClient {
   if (!ctx.oidc) throw new AppError("not_found", "Single sign-on is not configured on this server");
   return ctx.oidc;
 }

@@ -4,7 +4,7 @@ import { MfaRequired } from "@taskvault/contract/mfa";
 import { LinkOidc, OidcCallback, OidcConfig, OidcLinkStatus, OidcStart, OidcStarted } from "@taskvault/contract/oidc";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { clientInfo } from "../http/client-info.ts";
-import { finishOidcSignIn, getOidcLink, linkOidc, startOidcSignIn, unlinkOidc } from "./oidc-accounts.ts";
+import { finishOidcSignIn, getOidcLink, linkOidc, oidcOf, startOidcSignIn, unlinkOidc } from "./oidc-accounts.ts";
 
 const tags = ["single sign-on"];
 
@@ -12,21 +12,28 @@ export const oidcRoutes: FastifyPluginAsyncZod<{ signup: "open" | "closed" }> = 
   app.get(
     "/",
     {
-      config: { auth: "public" },
+      config: { auth: "public", problems: { 404: "Single sign-on is not configured on this server (`not_found`)" } },
       schema: {
         operationId: "getOidcConfig",
         tags,
-        summary: "Whether single sign-on is configured, and the provider's name for the button",
+        summary: "The single sign-on provider's name for the button; 404 when single sign-on is off",
         response: { 200: OidcConfig },
       },
     },
-    async () => ({ enabled: app.auth.oidc !== null, name: app.auth.oidc?.name ?? "" }),
+    async () => ({ enabled: true, name: oidcOf(app.auth).name }),
   );
 
   app.post(
     "/start",
     {
-      config: { auth: "public", throttle: "challenge" },
+      config: {
+        auth: "public",
+        throttle: "challenge",
+        problems: {
+          404: "Single sign-on is not configured (`not_found`)",
+          503: "The provider cannot be discovered right now; Retry-After (`service_unavailable`)",
+        },
+      },
       schema: {
         operationId: "startOidcSignIn",
         tags,
@@ -46,7 +53,17 @@ export const oidcRoutes: FastifyPluginAsyncZod<{ signup: "open" | "closed" }> = 
   app.post(
     "/callback",
     {
-      config: { auth: "public", throttle: "signIn" },
+      config: {
+        auth: "public",
+        throttle: "signIn",
+        problems: {
+          400: "Unknown, replayed or expired `state`, or another browser's `binding` (`invalid_state`)",
+          401: "The provider refused, or its answer failed a check (`oidc_failed`)",
+          403: "A new person while AUTH_SIGNUP=closed (`signup_closed`)",
+          404: "Single sign-on is not configured (`not_found`)",
+          409: "An unlinked account uses the provider's email (`oidc_link_required`, with `email`, `linkTicket`, `expiresIn`)",
+        },
+      },
       schema: {
         operationId: "finishOidcSignIn",
         tags,
@@ -85,6 +102,13 @@ export const oidcMeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/oidc/link",
     {
+      config: {
+        problems: {
+          400: "Unknown, spent, expired or another browser's link ticket (`invalid_state`)",
+          403: "A session older than the ticket (`forbidden`), or the email is not verified (`email_unverified`)",
+          409: "A provider account is already linked (`conflict`)",
+        },
+      },
       schema: {
         operationId: "linkOidc",
         tags,
@@ -105,6 +129,12 @@ export const oidcMeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     "/oidc",
     {
+      config: {
+        problems: {
+          404: "Nothing is linked (`not_found`)",
+          409: "Neither a password nor a passkey would be left (`last_way_in`)",
+        },
+      },
       schema: {
         operationId: "unlinkOidc",
         tags,

@@ -11,6 +11,13 @@ export const bearerSecurity = [{ bearer: [] }];
 /** The OpenAPI `security` of a route anyone may call. */
 export const publicSecurity: [] = [];
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Domain errors the route answers, by status, documented as problem+json (`code` in the text). */
+    problems?: Record<number, string>;
+  }
+}
+
 type RouteSchema = Record<string, unknown> & { response?: Record<string, unknown>; hide?: boolean };
 
 const problemResponse = (description: string) => ({
@@ -45,6 +52,9 @@ function errorResponses(schema: RouteSchema, route: RouteOptions): Record<string
     responses[422] = problemResponse("The input breaks the schema; `errors` names each field (`validation_failed`)");
   }
   if (route.config?.throttle) responses[429] = problemResponse("Too many attempts; wait Retry-After (`rate_limited`)");
+  for (const [status, description] of Object.entries(route.config?.problems ?? {})) {
+    responses[status] = problemResponse(description);
+  }
   return responses;
 }
 
