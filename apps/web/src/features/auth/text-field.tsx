@@ -9,6 +9,11 @@ type Props = {
   defaultValue?: string;
   errors?: string[] | undefined;
   maxLength?: number;
+  inputMode?: "text" | "numeric";
+  spellCheck?: boolean;
+  autoFocus?: boolean | undefined;
+  /** Classes added to the input's own `field` class. */
+  inputClassName?: string;
 };
 
 /** A labelled input with its field errors tied to it by aria-describedby. */
@@ -21,6 +26,10 @@ export function TextField({
   defaultValue,
   errors,
   maxLength,
+  inputMode,
+  spellCheck,
+  autoFocus,
+  inputClassName,
 }: Props) {
   const id = useId();
   const hasErrors = Boolean(errors?.length);
@@ -37,7 +46,11 @@ export function TextField({
         required={required}
         defaultValue={defaultValue}
         maxLength={maxLength}
-        className="field"
+        inputMode={inputMode}
+        spellCheck={spellCheck}
+        // biome-ignore lint/a11y/noAutofocus: only fields that appear because the person asked for them focus themselves
+        autoFocus={autoFocus}
+        className={inputClassName ? `field ${inputClassName}` : "field"}
         aria-invalid={hasErrors || undefined}
         aria-describedby={hasErrors ? `${id}-error` : undefined}
       />

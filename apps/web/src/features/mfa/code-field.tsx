@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { TextField } from "../auth/text-field.tsx";
 
 type Props = {
   label: string;
@@ -9,35 +9,21 @@ type Props = {
   autoFocus?: boolean;
 };
 
-/** A labelled field for a one-time code, with its errors tied to it by aria-describedby. */
+/** A labelled field for a one-time code: TextField with a code's keyboard, autofill and length. */
 export function CodeField({ label, name, kind, errors, autoFocus }: Props) {
-  const id = useId();
-  const hasErrors = Boolean(errors?.length);
+  const totp = kind === "totp";
   return (
-    <div>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type="text"
-        required
-        // biome-ignore lint/a11y/noAutofocus: the field appears because the person asked for this step
-        autoFocus={autoFocus}
-        autoComplete={kind === "totp" ? "one-time-code" : "off"}
-        inputMode={kind === "totp" ? "numeric" : "text"}
-        spellCheck={false}
-        maxLength={kind === "totp" ? 32 : 64}
-        className="field font-mono tracking-widest"
-        aria-invalid={hasErrors || undefined}
-        aria-describedby={hasErrors ? `${id}-error` : undefined}
-      />
-      {hasErrors ? (
-        <p id={`${id}-error`} className="field-error">
-          {errors?.join(" ")}
-        </p>
-      ) : null}
-    </div>
+    <TextField
+      label={label}
+      name={name}
+      required
+      errors={errors}
+      autoFocus={autoFocus}
+      autoComplete={totp ? "one-time-code" : "off"}
+      inputMode={totp ? "numeric" : "text"}
+      spellCheck={false}
+      maxLength={totp ? 32 : 64}
+      inputClassName="font-mono tracking-widest"
+    />
   );
 }
