@@ -23,6 +23,7 @@ describe.skipIf(!hasStack)("API tokens in /settings", () => {
     await addTodo(page, "Water the plants");
     await page.goto("/settings");
 
+    await page.getByRole("button", { name: "New token" }).click();
     const form = page.getByRole("form", { name: "Create an API token" });
     await form.getByLabel("Name").fill("read-only script");
     // todos:read is the default; nothing else is ticked.

@@ -38,6 +38,8 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
   const [isCopied, setIsCopied] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
+  // The form opens on demand: closed, the page has one "Name" field (the profile's) and one "Password" less.
+  const [isCreating, setIsCreating] = useState(false);
   const nameId = useId();
   const expiryId = useId();
 
@@ -73,6 +75,7 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
       setCreated(token);
       setIsCopied(false);
       form.reset();
+      setIsCreating(false);
     } catch (error) {
       if (error instanceof BffError) {
         setErrors(error.fieldErrors);
@@ -112,62 +115,99 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
       title="API tokens"
       description="Tokens let scripts reach your todos and lists (Authorization: Bearer tvk_…) without your password. They cannot change your account."
     >
-      <form className="space-y-3" onSubmit={onCreate} aria-label="Create an API token">
-        <div>
-          <label htmlFor={nameId} className="label">
-            Name
-          </label>
-          <input id={nameId} name="name" required maxLength={100} className="field" placeholder="e.g. backup script" />
-          {errors.name ? <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.name.join(" ")}</p> : null}
-        </div>
-        <fieldset>
-          <legend className="label">Scopes</legend>
-          <div className="grid gap-1 sm:grid-cols-2">
-            {API_TOKEN_SCOPES.map((scope) => (
-              <label key={scope} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "todos:read"} />
-                <span>
-                  <code>{scope}</code>
-                  <span className="text-slate-600 dark:text-slate-400"> – {SCOPE_HINTS[scope]}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-          {errors.scopes ? (
-            <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.scopes.join(" ")}</p>
-          ) : null}
-        </fieldset>
-        <div>
-          <label htmlFor={expiryId} className="label">
-            Expires on
-          </label>
-          <input
-            id={expiryId}
-            name="expiresOn"
-            type="date"
-            required
-            min={dayFromToday(1)}
-            defaultValue={dayFromToday(API_TOKEN_DEFAULT_DAYS)}
-            className="field"
-          />
-          {errors.expiresAt ? (
-            <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.expiresAt.join(" ")}</p>
-          ) : null}
-        </div>
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          errors={errors.password}
-          hint="Confirm it's you."
-        />
+      {!isCreating ? (
         <div className="flex flex-wrap items-center gap-3">
-          <button type="submit" className="btn-primary" disabled={isPending}>
-            {isPending ? "Creating…" : "Create token"}
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => {
+              setIsCreating(true);
+              setStatus(null);
+            }}
+          >
+            New token
           </button>
           <FormStatus status={status} />
         </div>
-      </form>
+      ) : (
+        <form className="space-y-3" onSubmit={onCreate} aria-label="Create an API token">
+          <div>
+            <label htmlFor={nameId} className="label">
+              Name
+            </label>
+            <input
+              id={nameId}
+              name="name"
+              required
+              maxLength={100}
+              className="field"
+              placeholder="e.g. backup script"
+            />
+            {errors.name ? (
+              <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.name.join(" ")}</p>
+            ) : null}
+          </div>
+          <fieldset>
+            <legend className="label">Scopes</legend>
+            <div className="grid gap-1 sm:grid-cols-2">
+              {API_TOKEN_SCOPES.map((scope) => (
+                <label key={scope} className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "todos:read"} />
+                  <span>
+                    <code>{scope}</code>
+                    <span className="text-slate-600 dark:text-slate-400"> – {SCOPE_HINTS[scope]}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+            {errors.scopes ? (
+              <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.scopes.join(" ")}</p>
+            ) : null}
+          </fieldset>
+          <div>
+            <label htmlFor={expiryId} className="label">
+              Expires on
+            </label>
+            <input
+              id={expiryId}
+              name="expiresOn"
+              type="date"
+              required
+              min={dayFromToday(1)}
+              defaultValue={dayFromToday(API_TOKEN_DEFAULT_DAYS)}
+              className="field"
+            />
+            {errors.expiresAt ? (
+              <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.expiresAt.join(" ")}</p>
+            ) : null}
+          </div>
+          <PasswordField
+            label="Password"
+            name="password"
+            autoComplete="current-password"
+            errors={errors.password}
+            hint="Confirm it's you."
+          />
+          <div className="flex flex-wrap items-center gap-3">
+            <button type="submit" className="btn-primary" disabled={isPending}>
+              {isPending ? "Creating…" : "Create token"}
+            </button>
+            <button
+              type="button"
+              className="btn-secondary"
+              disabled={isPending}
+              onClick={() => {
+                setIsCreating(false);
+                setErrors({});
+                setStatus(null);
+              }}
+            >
+              Cancel
+            </button>
+            <FormStatus status={status} />
+          </div>
+        </form>
+      )}
 
       {created ? (
         <section
