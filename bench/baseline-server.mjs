@@ -16,7 +16,7 @@ const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 const PRIORITIES = ["none", "low", "medium", "high"];
 // Every column, as drizzle's select() and returning() name them.
 const COLUMNS =
-  "user_id, id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone, next_id";
+  "user_id, id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone, next_id, coalesce(created_by, user_id) as created_by, assignee_id";
 
 const iso = (column) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 // The statements the API's queries compile to (sort=position, limit 50 → 51 rows asked for). The
@@ -30,7 +30,8 @@ const LIST = `select string_agg(item, ',' order by n) filter (where n <= $2) as 
       todos.tags as "tags", todos.position as "position", ${iso("todos.created_at")} as "createdAt",
       ${iso("todos.updated_at")} as "updatedAt", todos.version as "version", todos.list_id as "listId",
       todos.parent_id as "parentId", todos.recurrence as "recurrence", todos.recur_from as "recurFrom",
-      ${iso("todos.remind_at")} as "remindAt", todos.timezone as "timezone") as todo) as item,
+      ${iso("todos.remind_at")} as "remindAt", todos.timezone as "timezone",
+      coalesce(todos.created_by, todos.user_id) as "createdBy", todos.assignee_id as "assigneeId") as todo) as item,
     row_number() over (order by todos.position, todos.id) as n,
     json_build_array(todos.position, todos.id)::text as keys
     from todos where todos.user_id = $1 order by todos.position, todos.id limit $3) page`;
@@ -94,6 +95,8 @@ const toTodo = (row) => ({
   recurFrom: row.recur_from,
   remindAt: row.remind_at?.toISOString() ?? null,
   timezone: row.timezone,
+  createdBy: row.created_by,
+  assigneeId: row.assignee_id,
 });
 
 function readBody(request) {

@@ -15,7 +15,7 @@ const sql = postgres(process.env.DATABASE_URL, {
 });
 const PRIORITIES = ["none", "low", "medium", "high"];
 const COLUMNS =
-  "id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone";
+  "id, title, description, completed, completed_at, due_at, priority, tags, position, created_at, updated_at, version, list_id, parent_id, recurrence, recur_from, remind_at, timezone, coalesce(created_by, user_id) as created_by, assignee_id";
 const LIST = `select ${COLUMNS} from todos where user_id = $1 order by position, id limit 51`;
 // New todos go last, as they must in any implementation of the contract.
 const CREATE = `insert into todos (user_id, id, title, description, completed, completed_at, priority, tags, position,
@@ -46,6 +46,8 @@ const toTodo = (row) => ({
   recurFrom: row.recur_from,
   remindAt: row.remind_at?.toISOString() ?? null,
   timezone: row.timezone,
+  createdBy: row.created_by,
+  assigneeId: row.assignee_id,
 });
 
 const query = (text, params) => sql.unsafe(text, params, { prepare: true });
