@@ -56,6 +56,10 @@ export async function createNextInstance(db: Executor, completed: TodoRow, now: 
       recurFrom: completed.recurFrom,
       remindAt: plan.remindAt,
       timezone: completed.timezone,
+      // The next one is the same chore: still assigned to them, still reminding whoever set it.
+      createdBy: completed.createdBy,
+      assigneeId: completed.assigneeId,
+      reminderBy: plan.remindAt ? completed.reminderBy : null,
     })
     .returning();
   await db
@@ -103,6 +107,8 @@ async function copySubtasks(db: Executor, userId: string, fromId: string, toId: 
           recurFrom: child.recurFrom,
           remindAt: null,
           timezone: child.timezone,
+          createdBy: child.createdBy,
+          assigneeId: child.assigneeId,
         };
       }),
     );

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { todos } from "../../src/db/schema.ts";
 import { as, buildTestApp, onPostgres, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 import { mailEnv, startMailbox, TEST_PUBLIC_URL, type TestMailbox } from "../helpers/smtp.ts";
+import { createList, createTodo as createTodoAs, type Person, person, removeMember, share } from "../sharing/world.ts";
 
 // Email reminders: one email at remindAt, with no client connected, exactly once across
 // instances and restarts, none for a todo completed or deleted before then.
@@ -137,5 +138,110 @@ describe("email reminders", () => {
       await second.close();
       await third.close();
     }
+  });
+});
+
+describe("email reminders in a shared list", () => {
+  /** A verified account with email reminders on. */
+  async function reminded(): Promise<Person> {
+    const who = await person(t);
+    const on = await who.call({ method: "PATCH", url: "/api/v1/me/preferences", payload: { emailReminders: true } });
+    expect(on.statusCode).toBe(200);
+    return who;
+  }
+  const recipientsOf = (title: string) =>
+    mailbox.received.filter((mail) => mail.subject.includes(`Reminder: ${title}`)).map((mail) => mail.to);
+
+  it("go to the assignee, else to whoever set the reminder; never to everyone who sees the todo", async () => {
+    const owner = await reminded();
+    const editor = await reminded();
+    const viewer = await reminded();
+    const tag = ++counter;
+    const list = await createList(owner);
+    await share(owner, list.id, editor, "editor");
+    await share(owner, list.id, viewer, "viewer");
+
+    await createTodoAs(editor, { title: `set by editor ${tag}`, listId: list.id, remindAt: soon(300) });
+    await createTodoAs(owner, { title: `set by owner ${tag}`, listId: list.id, remindAt: soon(300) });
+    await createTodoAs(owner, {
+      title: `assigned to editor ${tag}`,
+      listId: list.id,
+      assigneeId: editor.id,
+      remindAt: soon(300),
+    });
+    await createTodoAs(editor, {
+      title: `assigned to viewer ${tag}`,
+      listId: list.id,
+      assigneeId: viewer.id,
+      remindAt: soon(300),
+    });
+    // The owner's reminder, changed by the editor: the editor set the reminder now.
+    const changed = await createTodoAs(owner, { title: `changed by editor ${tag}`, listId: list.id });
+    const patched = await editor.call({
+      method: "PATCH",
+      url: `/api/v1/todos/${changed.id}`,
+      payload: { remindAt: soon(300) },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await createTodoAs(owner, { title: `last ${tag}`, listId: list.id, remindAt: soon(900) });
+
+    await reminderArrives(owner.email, `last ${tag}`);
+    await mailbox.waitFor(() => recipientsOf(`changed by editor ${tag}`).length > 0);
+    expect(recipientsOf(`set by editor ${tag}`)).toEqual([editor.email]);
+    expect(recipientsOf(`set by owner ${tag}`)).toEqual([owner.email]);
+    expect(recipientsOf(`assigned to editor ${tag}`)).toEqual([editor.email]);
+    expect(recipientsOf(`assigned to viewer ${tag}`)).toEqual([viewer.email]);
+    expect(recipientsOf(`changed by editor ${tag}`)).toEqual([editor.email]);
+  });
+
+  it("fall back to the owner when whoever set it or was assigned no longer sees the list", async () => {
+    const owner = await reminded();
+    const leaver = await reminded();
+    const tag = ++counter;
+    const list = await createList(owner);
+    await share(owner, list.id, leaver, "editor");
+    await createTodoAs(leaver, { title: `set by leaver ${tag}`, listId: list.id, remindAt: soon(1500) });
+    await createTodoAs(leaver, {
+      title: `assigned to leaver ${tag}`,
+      listId: list.id,
+      assigneeId: leaver.id,
+      remindAt: soon(1500),
+    });
+    await removeMember(owner, list.id, leaver);
+
+    await mailbox.waitFor(() => recipientsOf(`assigned to leaver ${tag}`).length > 0);
+    await mailbox.waitFor(() => recipientsOf(`set by leaver ${tag}`).length > 0);
+    expect(recipientsOf(`set by leaver ${tag}`)).toEqual([owner.email]);
+    expect(recipientsOf(`assigned to leaver ${tag}`)).toEqual([owner.email]);
+  });
+
+  it("follow a recurring todo's next instance: still the assignee's", async () => {
+    const owner = await reminded();
+    const editor = await reminded();
+    const tag = ++counter;
+    const list = await createList(owner);
+    await share(owner, list.id, editor, "editor");
+    const todo = await createTodoAs(owner, {
+      title: `weekly ${tag}`,
+      listId: list.id,
+      assigneeId: editor.id,
+      dueAt: soon(5000),
+      remindAt: soon(60_000),
+      recurrence: "FREQ=WEEKLY",
+    });
+    const completed = await editor.call({
+      method: "PATCH",
+      url: `/api/v1/todos/${todo.id}`,
+      payload: { completed: true },
+    });
+    expect(completed.statusCode, completed.body).toBe(200);
+    const next = completed.json().next as { id: string; assigneeId: string | null; createdBy: string };
+    expect(next).toMatchObject({ assigneeId: editor.id, createdBy: owner.id });
+    await t.app.db
+      .update(todos)
+      .set({ remindAt: new Date(Date.now() + 300) })
+      .where(and(eq(todos.userId, owner.id), eq(todos.id, next.id)));
+    await mailbox.waitFor(() => recipientsOf(`weekly ${tag}`).length > 0);
+    expect(recipientsOf(`weekly ${tag}`)).toEqual([editor.email]);
   });
 });

@@ -58,7 +58,10 @@ export function TodoApp({
   listsRef.current = lists.lists;
   const members = useSharedMembers(lists.lists);
   const { todos } = store;
-  const reminders = useReminders(todos, show);
+  const reminders = useReminders(todos, show, {
+    me: userId,
+    roleInList: (listId) => listsRef.current.find((list) => list.id === listId)?.role,
+  });
   const liveStatus = useLiveChanges({
     ...store.live,
     ...lists.live,

@@ -1,8 +1,10 @@
 "use client";
 
+import type { ListRole } from "@taskvault/contract/lists";
 import type { Todo } from "@taskvault/contract/todos";
 import { useEffect, useRef, useState } from "react";
 import type { ShowToast } from "@/components/toasts.tsx";
+import { isReminderFor } from "./reminder-recipient.ts";
 
 /** setTimeout cannot wait longer than about 24.8 days; later reminders are scheduled on a later render. */
 const LONGEST_WAIT_MS = 2 ** 31 - 1;
@@ -13,19 +15,26 @@ export type FiredReminder = { key: string; todoId: string; title: string; at: st
 
 /**
  * Reminders of open todos (`remindAt`) while the page is open: a toast, a system notification when
- * the user allowed them, and an entry under the bell. Each reminder (todo + time) fires once.
+ * the user allowed them, and an entry under the bell. Each reminder (todo + time) fires once, and
+ * in a shared list only for the member it is for (isReminderFor).
  */
-export function useReminders(todos: Todo[], show: ShowToast) {
+export function useReminders(
+  todos: Todo[],
+  show: ShowToast,
+  { me, roleInList }: { me: string; roleInList: (listId: string) => ListRole | undefined },
+) {
   const [fired, setFired] = useState<FiredReminder[]>([]);
   const firedKeys = useRef(new Set<string>());
   const showRef = useRef(show);
   showRef.current = show;
+  const isMine = useRef<(todo: Todo) => boolean>(() => true);
+  isMine.current = (todo: Todo) => isReminderFor(todo, me, roleInList);
 
   useEffect(() => {
     const timers: number[] = [];
     const now = Date.now();
     for (const todo of todos) {
-      if (todo.completed || !todo.remindAt || todo.id.startsWith("temp-")) continue;
+      if (todo.completed || !todo.remindAt || todo.id.startsWith("temp-") || !isMine.current(todo)) continue;
       const at = Date.parse(todo.remindAt);
       const key = `${todo.id}@${todo.remindAt}`;
       if (firedKeys.current.has(key) || at < now - LATE_GRACE_MS || at - now > LONGEST_WAIT_MS) continue;
