@@ -1,4 +1,7 @@
+import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { decryptTotpSecret } from "../../src/auth/totp.ts";
+import { recoveryCodes as recoveryCodeRows, totpFactors } from "../../src/db/schema.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 import {
   advanceSteps,
@@ -30,6 +33,8 @@ async function mfaTokenFor(email: string) {
   expect(response.statusCode).toBe(200);
   return response.json().mfaToken as string;
 }
+
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 const mfaStatus = async (session: { accessToken: string }) =>
   (await as(t.app, session)({ method: "GET", url: "/api/v1/me/mfa" })).json();
@@ -115,15 +120,20 @@ describe("setting up an authenticator app", () => {
     expect(again.statusCode).toBe(409);
   });
 
-  it("stores the secret encrypted, never as the base32 text", async () => {
+  it("stores the 160-bit secret encrypted under the server's key and bound to the account, in no readable form", async () => {
     const { session, secret } = await accountWithTotp();
-    const me = (await as(t.app, session)({ method: "GET", url: "/api/v1/me" })).json();
-    const rows = await t.database.handle.db.execute(
-      `select secret_encrypted from totp_factors where user_id = '${me.id}'` as never,
-    );
-    const stored = JSON.stringify(rows);
-    expect(stored).not.toContain(secret);
-    expect(stored).toContain("secret_encrypted");
+    const [row] = await t.database.handle.db.select().from(totpFactors).where(eq(totpFactors.userId, session.user.id));
+    const stored = row!.secretEncrypted;
+    const bits = [...secret].map((letter) => BASE32.indexOf(letter).toString(2).padStart(5, "0")).join("");
+    const bytes = Buffer.from(bits.match(/.{8}/g)!.map((byte) => Number.parseInt(byte, 2)));
+    expect(bytes).toHaveLength(20);
+    for (const form of [secret, secret.toLowerCase(), bytes.toString("hex"), bytes.toString("base64url")]) {
+      expect(stored).not.toContain(form.slice(0, 16));
+    }
+    // It is the secret, sealed (AES-256-GCM) under the key-encryption key for this account only.
+    expect(decryptTotpSecret(t.app.auth.keyEncryptionKey, session.user.id, stored)).toBe(secret);
+    const other = await signUp(t.app);
+    expect(() => decryptTotpSecret(t.app.auth.keyEncryptionKey, other.user.id, stored)).toThrow();
   });
 });
 
@@ -215,6 +225,24 @@ describe("signing in with an authenticator app", () => {
     expect(response.json().code).toBe("invalid_mfa_token");
   });
 
+  it("still completes a 4 min 50 s old mfaToken", async () => {
+    const { email, secret } = await accountWithTotp();
+    const mfaToken = await mfaTokenFor(email);
+    vi.setSystemTime(Date.now() + 4 * 60_000 + 50_000);
+    expect((await secondStep(t.app, { mfaToken, code: codeAt(secret) })).statusCode).toBe(200);
+  });
+
+  it("completes after 4 wrong codes: the fifth attempt is still the person's", async () => {
+    const { email, secret } = await accountWithTotp();
+    const mfaToken = await mfaTokenFor(email);
+    const right = codeAt(secret);
+    const wrong = right === "000000" ? "111111" : "000000";
+    for (let attempt = 0; attempt < 4; attempt++) {
+      expect((await secondStep(t.app, { mfaToken, code: wrong })).json().code).toBe("invalid_code");
+    }
+    expect((await secondStep(t.app, { mfaToken, code: right })).statusCode).toBe(200);
+  });
+
   it("kills an mfaToken after 5 wrong codes, even for the right one", async () => {
     const { email, secret } = await accountWithTotp();
     const mfaToken = await mfaTokenFor(email);
@@ -244,6 +272,28 @@ describe("signing in with an authenticator app", () => {
     expect((await secondStep(t.app, { mfaToken, code: codeAt(secret) })).statusCode).toBe(200);
     advanceSteps(1);
     expect((await secondStep(t.app, { mfaToken, code: codeAt(secret) })).json().code).toBe("invalid_mfa_token");
+  });
+
+  it("binds an mfaToken to its account: another account's code or id in it opens nothing", async () => {
+    const alice = await accountWithTotp();
+    const bob = await accountWithTotp();
+    const mfaToken = await mfaTokenFor(alice.email);
+    // Bob's current code, fed to Alice's second step: checked against Alice's app.
+    const bobsCode = await secondStep(t.app, { mfaToken, code: codeAt(bob.secret) });
+    expect(bobsCode.statusCode).toBe(401);
+    expect(bobsCode.json().code).toBe("invalid_code");
+    // Alice's token rewritten to name Bob's account: no such second step.
+    const raw = Buffer.from(mfaToken.slice("tvm_".length), "base64url");
+    Buffer.from(bob.session.user.id.replaceAll("-", ""), "hex").copy(raw, 0);
+    const rewritten = await secondStep(t.app, {
+      mfaToken: `tvm_${raw.toString("base64url")}`,
+      code: codeAt(bob.secret),
+    });
+    expect(rewritten.statusCode).toBe(401);
+    expect(rewritten.json().code).toBe("invalid_mfa_token");
+    // Bob's own code still works for Bob (nothing was spent on his account).
+    const bobs = await secondStep(t.app, { mfaToken: await mfaTokenFor(bob.email), code: codeAt(bob.secret) });
+    expect(bobs.json().user.email).toBe(bob.email);
   });
 
   it("refuses a forged or unknown mfaToken", async () => {
@@ -281,6 +331,27 @@ describe("recovery codes", () => {
     expect((await mfaStatus(session)).recoveryCodesLeft).toBe(9);
   });
 
+  it("let only one of two concurrent sign-ins with the same recovery code through", async () => {
+    const { email, recoveryCodes, session } = await accountWithTotp();
+    const tokens = await Promise.all([mfaTokenFor(email), mfaTokenFor(email)]);
+    const responses = await Promise.all(
+      tokens.map((mfaToken) => secondStep(t.app, { mfaToken, recoveryCode: recoveryCodes[2] })),
+    );
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 401]);
+    expect((await mfaStatus(session)).recoveryCodesLeft).toBe(9);
+  });
+
+  it("are recorded in the trail when used and when renewed", async () => {
+    const { email, recoveryCodes, session } = await accountWithTotp();
+    await secondStep(t.app, { mfaToken: await mfaTokenFor(email), recoveryCode: recoveryCodes[0] });
+    const api = as(t.app, session);
+    await api({ method: "POST", url: "/api/v1/me/mfa/recovery-codes", payload: { password: PASSWORD } });
+    const types = (await api({ method: "GET", url: "/api/v1/me/events" }))
+      .json()
+      .items.map((event: { type: string }) => event.type);
+    expect(types.slice(0, 3)).toEqual(["recovery_codes_generated", "signed_in", "recovery_code_used"]);
+  });
+
   it("accept any case, spaces and dashes", async () => {
     const { email, recoveryCodes } = await accountWithTotp();
     const sloppy = ` ${recoveryCodes[1]!.toLowerCase().replaceAll("-", " ")} `;
@@ -315,7 +386,14 @@ describe("recovery codes", () => {
   });
 
   it("are stored only as hashes", async () => {
-    const { recoveryCodes } = await accountWithTotp();
+    const { recoveryCodes, session } = await accountWithTotp();
+    const own = await t.database.handle.db
+      .select()
+      .from(recoveryCodeRows)
+      .where(eq(recoveryCodeRows.userId, session.user.id));
+    expect(own).toHaveLength(10);
+    // A 256-bit keyed hash per code, none of them the code in any spelling.
+    for (const row of own) expect(Buffer.from(row.codeHash, "base64url")).toHaveLength(32);
     const rows = JSON.stringify(await t.database.handle.db.execute("select * from recovery_codes" as never));
     for (const code of recoveryCodes) {
       expect(rows).not.toContain(code);

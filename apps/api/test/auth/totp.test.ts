@@ -27,6 +27,22 @@ describe("TOTP (RFC 6238)", () => {
     for (const [seconds, code] of VECTORS) expect(totpCode(secret, seconds * 1000)).toBe(code.slice(2));
   });
 
+  it("verifies the RFC 6238 SHA-1 vectors as configured: each at its own step, one step either side, not two", () => {
+    const secret = base32(RFC_SECRET);
+    for (const [seconds, code] of VECTORS) {
+      const at = seconds * 1000;
+      const step = Math.floor(seconds / 30);
+      const sixDigits = code.slice(2);
+      expect(matchTotpStep(secret, sixDigits, at)).toBe(step);
+      expect(matchTotpStep(secret, sixDigits, at + 30_000)).toBe(step);
+      expect(matchTotpStep(secret, sixDigits, at - 30_000)).toBe(step);
+      expect(matchTotpStep(secret, sixDigits, at + 60_000)).toBeNull();
+      expect(matchTotpStep(secret, sixDigits, at - 60_000)).toBeNull();
+      // The RFC's 8-digit form is not what this server speaks (6 digits).
+      expect(matchTotpStep(secret, code, at)).toBeNull();
+    }
+  });
+
   it("accepts a code one step either side of now and refuses two steps away", () => {
     const secret = newTotpSecret();
     const now = 1_800_000_015_000;
@@ -40,6 +56,7 @@ describe("TOTP (RFC 6238)", () => {
 
   it("makes 160-bit secrets and an otpauth URI with the RFC parameters", () => {
     const secret = newTotpSecret();
+    // 32 base32 letters without padding: exactly 160 bits (RFC 4226 §4 R6).
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(newTotpSecret()).not.toBe(secret);
     const uri = new URL(totpUri(secret, "ada@example.com"));
