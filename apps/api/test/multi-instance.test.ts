@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Session } from "@taskvault/contract/auth";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "../src/auth/totp.ts";
 import { createTestDatabase, PASSWORD, type TestDatabase, uniqueEmail } from "./helpers/app.ts";
 import { API_ROOT, type ServerProcess, startServer } from "./helpers/process.ts";
 import { cutRevocationSubscribers } from "./helpers/redis.ts";
@@ -212,6 +213,55 @@ describe.skipIf(skipReason !== null)("several API instances on PostgreSQL and Re
       expect(refused.status).toBe(429);
       expect(refused.body.code).toBe("rate_limited");
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+  });
+
+  it("spends a TOTP code once across instances: the same code sent to both at once opens one session", async () => {
+    // Three accounts, one race each: set up on a, confirmed on b, then one code to both instances.
+    const races = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const email = uniqueEmail("mi-totp");
+        const session = await signUpOn(a, email);
+        const started = await call(a, "POST", "/api/v1/me/mfa/totp", {
+          token: session.accessToken,
+          body: { password: PASSWORD },
+        });
+        expect(started.status).toBe(200);
+        const { secret } = started.body as { secret: string };
+        const confirmed = await call(b, "POST", "/api/v1/me/mfa/totp/confirm", {
+          token: session.accessToken,
+          body: { code: totpCode(secret) },
+        });
+        expect(confirmed.status).toBe(200);
+        // Each instance gets its own client; the second step must come from the same one.
+        const [fromA, fromB] = [freshAddress(), freshAddress()];
+        const steps = await Promise.all(
+          [
+            [a, fromA],
+            [b, fromB],
+          ].map(async ([server, from]) => {
+            const step = await call(server as ServerProcess, "POST", "/api/v1/auth/signin", {
+              body: { email, password: PASSWORD },
+              from: from as string,
+            });
+            expect(step.body.mfaRequired).toBe(true);
+            return step.body.mfaToken as string;
+          }),
+        );
+        // The next step's code: later than the one the confirmation spent, and within one step of now.
+        const code = totpCode(secret, Date.now() + 30_000);
+        const answers = await Promise.all([
+          call(a, "POST", "/api/v1/auth/signin/mfa", { body: { mfaToken: steps[0], code }, from: fromA }),
+          call(b, "POST", "/api/v1/auth/signin/mfa", { body: { mfaToken: steps[1], code }, from: fromB }),
+        ]);
+        return answers;
+      }),
+    );
+    for (const answers of races) {
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
+      const refused = answers.find((answer) => answer.status === 401)!;
+      expect(refused.body.code).toBe("invalid_code");
+      expect(answers.find((answer) => answer.status === 200)!.body.accessToken).toEqual(expect.any(String));
     }
   });
 

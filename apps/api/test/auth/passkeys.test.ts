@@ -1,5 +1,7 @@
 import type { Session } from "@taskvault/contract/auth";
+import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { passkeys as passkeyRows } from "../../src/db/schema.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 import {
   type Algorithm,
@@ -103,6 +105,20 @@ describe("registering a passkey", () => {
   it("shows a synced passkey as synced", async () => {
     const { passkey } = await accountWithPasskey({ synced: true, counting: false });
     expect(passkey.synced).toBe(true);
+  });
+
+  it("stores the backup state and transports with the public key, never a private part", async () => {
+    const synced = await accountWithPasskey({ synced: true, counting: false });
+    const device = await accountWithPasskey();
+    const rowOf = async (userId: string) =>
+      (await t.database.handle.db.select().from(passkeyRows).where(eq(passkeyRows.userId, userId)))[0]!;
+    const syncedRow = await rowOf(synced.session.user.id);
+    expect(syncedRow).toMatchObject({ backupEligible: true, backedUp: true, counter: 0 });
+    expect(syncedRow.transports).toEqual(["internal", "hybrid"]);
+    expect(syncedRow.credentialId).toBe(synced.authenticator.credentials[0]!.id.toString("base64url"));
+    const deviceRow = await rowOf(device.session.user.id);
+    expect(deviceRow).toMatchObject({ backupEligible: false, backedUp: false });
+    expect(device.passkey.synced).toBe(false);
   });
 
   const refusals: [
@@ -215,6 +231,9 @@ describe("signing in with a passkey", () => {
 
   const tampered: [string, Parameters<Authenticator["authenticate"]>[1]][] = [
     ["another origin", { origin: "https://evil.example" }],
+    ["PUBLIC_URL's host over http", { origin: "http://todo.example.test" }],
+    ["PUBLIC_URL's host on another port", { origin: "https://todo.example.test:8443" }],
+    ["a subdomain of PUBLIC_URL's host", { origin: "https://app.todo.example.test", rpId: "app.todo.example.test" }],
     ["another RP ID hash", { rpId: "evil.example" }],
     ["a bad signature", { tamperSignature: true }],
     ["no user verification", { userVerified: false }],
@@ -228,6 +247,56 @@ describe("signing in with a passkey", () => {
       expect(response.json().accessToken).toBeUndefined();
     });
   }
+
+  it("refuses clientDataJSON changed after it was signed", async () => {
+    const { authenticator } = await accountWithPasskey();
+    const { challengeId, options } = await signInOptions();
+    const response = authenticator.authenticate(options);
+    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8"));
+    // Same challenge, origin and type, so only the signature can tell.
+    const changed = Buffer.from(JSON.stringify({ ...clientData, crossOrigin: false, extra: "x" })).toString(
+      "base64url",
+    );
+    const refused = await passkeySignIn({
+      challengeId,
+      response: { ...response, response: { ...response.response, clientDataJSON: changed } },
+    });
+    expect(refused.statusCode).toBe(401);
+  });
+
+  it("refuses authenticatorData changed after it was signed (counter or flags)", async () => {
+    const { authenticator } = await accountWithPasskey();
+    for (const change of [
+      (data: Buffer) => data.writeUInt32BE(1000, 33),
+      (data: Buffer) => {
+        data[32]! |= 0x10; // claims backed up
+      },
+    ]) {
+      const { challengeId, options } = await signInOptions();
+      const response = authenticator.authenticate(options);
+      const data = Buffer.from(response.response.authenticatorData, "base64url");
+      change(data);
+      const refused = await passkeySignIn({
+        challengeId,
+        response: { ...response, response: { ...response.response, authenticatorData: data.toString("base64url") } },
+      });
+      expect(refused.statusCode).toBe(401);
+    }
+    // The honest authenticator still signs in (nothing above moved the stored counter).
+    expect((await signInWithAuthenticator(authenticator)).statusCode).toBe(200);
+  });
+
+  it("spends a challenge on a refused attempt too", async () => {
+    const { authenticator } = await accountWithPasskey();
+    const { challengeId, options } = await signInOptions();
+    const bad = await passkeySignIn({
+      challengeId,
+      response: authenticator.authenticate(options, { tamperSignature: true }),
+    });
+    expect(bad.statusCode).toBe(401);
+    const honest = await passkeySignIn({ challengeId, response: authenticator.authenticate(options) });
+    expect(honest.statusCode).toBe(401);
+  });
 
   it("uses a challenge once", async () => {
     const { authenticator } = await accountWithPasskey();
@@ -248,6 +317,13 @@ describe("signing in with a passkey", () => {
     expect(response.statusCode).toBe(401);
   });
 
+  it("accepts a challenge 4 min 50 s old", async () => {
+    const { authenticator } = await accountWithPasskey();
+    const { challengeId, options } = await signInOptions();
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 4 * 60_000 + 50_000 });
+    expect((await passkeySignIn({ challengeId, response: authenticator.authenticate(options) })).statusCode).toBe(200);
+  });
+
   it("lets a challenge live 5 minutes", async () => {
     const { authenticator } = await accountWithPasskey();
     const { challengeId, options } = await signInOptions();
@@ -261,6 +337,8 @@ describe("signing in with a passkey", () => {
     expect((await signInWithAuthenticator(authenticator, { counter: 5 })).statusCode).toBe(401);
     expect((await signInWithAuthenticator(authenticator, { counter: 7 })).statusCode).toBe(401);
     expect((await signInWithAuthenticator(authenticator, { counter: 8 })).statusCode).toBe(200);
+    // A counting authenticator that drops back to 0 is a clone, not a synced passkey.
+    expect((await signInWithAuthenticator(authenticator, { counter: 0 })).statusCode).toBe(401);
   });
 
   it("accepts a counter that stays 0 (synced passkeys do not count)", async () => {
@@ -318,6 +396,91 @@ describe("a passkey as the second factor after a password", () => {
     });
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe("invalid_code");
+  });
+});
+
+describe("a passkey in the second step is held to the same checks", () => {
+  it("refuses a tampered assertion with invalid_code, counts it as an attempt, and then accepts the real one", async () => {
+    const { email, authenticator } = await accountWithPasskey();
+    const step = (await signInWithPassword(t.app, email)).json();
+    const first = await signInOptions();
+    const tampered = await secondStep(t.app, {
+      mfaToken: step.mfaToken,
+      challengeId: first.challengeId,
+      response: authenticator.authenticate(first.options, { tamperSignature: true }),
+    });
+    expect(tampered.statusCode).toBe(401);
+    expect(tampered.json().code).toBe("invalid_code");
+    // The challenge went with the refused attempt.
+    const reused = await secondStep(t.app, {
+      mfaToken: step.mfaToken,
+      challengeId: first.challengeId,
+      response: authenticator.authenticate(first.options),
+    });
+    expect(reused.json().code).toBe("invalid_code");
+    const second = await signInOptions();
+    const honest = await secondStep(t.app, {
+      mfaToken: step.mfaToken,
+      challengeId: second.challengeId,
+      response: authenticator.authenticate(second.options),
+    });
+    expect(honest.statusCode).toBe(200);
+  });
+
+  it("refuses a passkey without user verification in the second step", async () => {
+    const { email, authenticator } = await accountWithPasskey();
+    const step = (await signInWithPassword(t.app, email)).json();
+    const { challengeId, options } = await signInOptions();
+    const response = await secondStep(t.app, {
+      mfaToken: step.mfaToken,
+      challengeId,
+      response: authenticator.authenticate(options, { userVerified: false }),
+    });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe("adding or removing a passkey ends other sessions when asked (ASVS 7.4.3)", () => {
+  it("adding with endOtherSessions signs every other session out at once", async () => {
+    const email = uniqueEmail("end-others");
+    const session = await signUp(t.app, email);
+    const other = (await signInWithPassword(t.app, email)).json();
+    const options = await registrationOptions(session);
+    const added = await as(
+      t.app,
+      session,
+    )({
+      method: "POST",
+      url: "/api/v1/me/passkeys",
+      payload: { name: "Laptop", response: createSoftwareAuthenticator(RP).register(options), endOtherSessions: true },
+    });
+    expect(added.statusCode).toBe(201);
+    expect((await as(t.app, other)({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(401);
+    expect((await as(t.app, session)({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
+  });
+
+  it("adding without it leaves the other sessions be until their next refresh", async () => {
+    const email = uniqueEmail("keep-others");
+    const session = await signUp(t.app, email);
+    const other = (await signInWithPassword(t.app, email)).json();
+    expect((await addPasskey(session, createSoftwareAuthenticator(RP))).statusCode).toBe(201);
+    expect((await as(t.app, other)({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
+  });
+
+  it("removing with endOtherSessions signs every other session out at once", async () => {
+    const { session, authenticator, passkey } = await accountWithPasskey();
+    const other = (await signInWithAuthenticator(authenticator)).json();
+    const removed = await as(
+      t.app,
+      session,
+    )({
+      method: "DELETE",
+      url: `/api/v1/me/passkeys/${passkey.id}`,
+      payload: { password: PASSWORD, endOtherSessions: true },
+    });
+    expect(removed.statusCode).toBe(204);
+    expect((await as(t.app, other)({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(401);
+    expect((await as(t.app, session)({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
   });
 });
 
