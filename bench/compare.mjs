@@ -7,6 +7,7 @@ import { cpSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
+import { openDatabaseCpu } from "./database-cpu.mjs";
 import { apiEnv, freshPglite, freshPostgres, seed } from "./fixtures.mjs";
 import { load } from "./load.mjs";
 import { freePort, startProcess, stopProcess } from "./processes.mjs";
@@ -27,6 +28,8 @@ const scenarios = options.scenarios.split(",");
 const database = options.db === "postgres" ? await freshPostgres() : freshPglite();
 const processes = [];
 const samples = new Map();
+// The bundles share one database, but only the one being measured is busy.
+const databaseCpu = options.db === "postgres" ? await openDatabaseCpu() : null;
 try {
   const port = await freePort();
   const first = await startProcess({
@@ -64,31 +67,33 @@ try {
           requests: requestsFor(scenario, "api", fixture),
           connections: Number(options.connections),
           pid: server.child.pid,
+          database: databaseCpu ? { cpu: databaseCpu, names: [database.name] } : undefined,
         };
         await load({ ...run, duration: 1 });
         const result = await load({ ...run, duration });
         const key = `${scenario}\t${server.name}`;
         samples.set(key, [...(samples.get(key) ?? []), result]);
         console.error(
-          `round ${round} ${scenario} ${server.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99?.toFixed(2)} ms, ${result.cpuUs?.toFixed(0)} µs CPU/req`,
+          `round ${round} ${scenario} ${server.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99?.toFixed(2)} ms, ${result.cpuUs?.toFixed(0)} µs CPU/req, ${result.dbCpuUs?.toFixed(0) ?? "–"} µs DB CPU/req`,
         );
       }
     }
   }
 } finally {
   for (const proc of processes) await stopProcess(proc);
+  await databaseCpu?.close();
   await database.drop();
 }
 console.log(
-  "| scenario | build | median req/s | its p99 ms | best req/s | median CPU µs/req | all runs req/s |\n|---|---|---:|---:|---:|---:|---|",
+  "| scenario | build | median req/s | its p99 ms | best req/s | median CPU µs/req | median DB CPU µs/req | all runs req/s |\n|---|---|---:|---:|---:|---:|---:|---|",
 );
 for (const [key, runs] of samples) {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  const cpu = runs.map((run) => run.cpuUs).sort((a, b) => a - b);
+  const medianOf = (values) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]?.toFixed(0) ?? "–";
   const [scenario, name] = key.split("\t");
   console.log(
-    `| ${scenario} | ${name} | ${median.rps.toFixed(0)} | ${median.p99.toFixed(2)} | ${sorted.at(-1).rps.toFixed(0)} | ${cpu[Math.floor((cpu.length - 1) / 2)]?.toFixed(0)} | ${runs.map((run) => run.rps.toFixed(0)).join(", ")} |`,
+    `| ${scenario} | ${name} | ${median.rps.toFixed(0)} | ${median.p99.toFixed(2)} | ${sorted.at(-1).rps.toFixed(0)} | ${medianOf(runs.map((run) => run.cpuUs))} | ${medianOf(runs.filter((run) => run.dbCpuUs !== null).map((run) => run.dbCpuUs))} | ${runs.map((run) => run.rps.toFixed(0)).join(", ")} |`,
   );
 }
 process.exit(0);

@@ -6,7 +6,7 @@ import { isoFromText } from "../db/instant.ts";
 import { todos } from "../db/schema.ts";
 import { roleForTodo, roleInList, sharedWith } from "../sharing/access.ts";
 import { type CursorValue, decodeCursor, encodeCursor, type ValueKind } from "./cursor.ts";
-import { PRIORITIES, todoJson } from "./todo-json.ts";
+import { PRIORITIES, type TodoColumns, todoJson } from "./todo-json.ts";
 import {
   firstPageRowsOnPostgres,
   isoInstant,
@@ -117,7 +117,6 @@ function filters(scope: SQL, userId: string, query: ListTodosQuery, now: Date): 
   return conditions;
 }
 
-/** A TodoPage as JSON text, sent as it is: the database wrote the todos (see pageQuery). */
 /**
  * Whose rows the caller sees (sharing/access.ts decides): their own, and the lists shared with
  * them, each on its owner's rows. A list or parent the caller cannot see is an empty page, as for
@@ -150,13 +149,20 @@ async function visibleScope(
 
 const EMPTY_PAGE = `{"items":[],"nextCursor":null}`;
 
+/** A TodoPage as JSON text, sent as it is (its todos written by PGlite or by the API: decision 018). */
 export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<string> {
   const keys = SORTS[query.sort];
+  const now = new Date();
+  // No filter and no cursor: the page most requests are for, one prepared statement that also
+  // says whether the user is a member of shared lists; only a member's page is asked again.
+  const firstPage =
+    !query.cursor && filters(sql`true`, userId, query, now).length === 1
+      ? await ownFirstPage(db, userId, query, keys)
+      : undefined;
+  if (firstPage !== undefined && firstPage !== SHARES_LISTS && firstPage !== NO_OWN_TODOS) return firstPage;
   const visible = await visibleScope(db, userId, query);
-  if (!visible) return EMPTY_PAGE;
-  const conditions = filters(visible.scope, userId, query, new Date());
-  // Only the owner condition: no filter is in effect.
-  const isFirstPageUnfiltered = visible.own && conditions.length === 1 && !query.cursor;
+  if (!visible || (visible.own && firstPage === NO_OWN_TODOS)) return EMPTY_PAGE;
+  const conditions = filters(visible.scope, userId, query, now);
   if (query.cursor) {
     const cursor = decodeCursor(
       query.cursor,
@@ -169,19 +175,47 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   // The page's JSON is written where it is cheapest (decision 018): by the embedded database,
   // which shares the process; by the API in front of PostgreSQL, whose CPU is the scarce one.
   if (databaseKind(db) === "postgres") {
-    const rows = isFirstPageUnfiltered
-      ? await firstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch })
-      : await pageRowsQuery(db, keys, and(...conditions), fetch);
-    const served = rows.slice(0, query.limit);
-    const last = rows.length > query.limit ? served.at(-1) : undefined;
-    const nextCursor = last
-      ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueIn(last)) })
-      : null;
-    return pageJson(served.map(todoJson).join(","), nextCursor);
+    return pageFromRows(await pageRowsQuery(db, keys, and(...conditions), fetch), query, keys);
   }
-  const [page] = isFirstPageUnfiltered
-    ? await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch })
-    : await pageQuery(db, keys, and(...conditions), query.limit, fetch);
+  const [page] = await pageQuery(db, keys, and(...conditions), query.limit, fetch);
+  return pageFromJson(page, query);
+}
+
+const SHARES_LISTS = Symbol("the user is a member of shared lists");
+const NO_OWN_TODOS = Symbol("the user has no todos, and may be a member of shared lists");
+
+/** The unfiltered first page of the user's own todos, unless they also see shared lists. */
+async function ownFirstPage(
+  db: Database,
+  userId: string,
+  query: ListTodosQuery,
+  keys: SortKey[],
+): Promise<string | typeof SHARES_LISTS | typeof NO_OWN_TODOS> {
+  const fetch = query.limit + 1;
+  if (databaseKind(db) === "postgres") {
+    const { rows, sharesLists } = await firstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch });
+    if (sharesLists === undefined) return NO_OWN_TODOS;
+    return sharesLists ? SHARES_LISTS : pageFromRows(rows, query, keys);
+  }
+  const [page] = await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch });
+  return page?.sharesLists ? SHARES_LISTS : pageFromJson(page, query);
+}
+
+/** A page from the rows of PostgreSQL: the API writes the JSON. */
+function pageFromRows(rows: TodoColumns[], query: ListTodosQuery, keys: SortKey[]): string {
+  const served = rows.slice(0, query.limit);
+  const last = rows.length > query.limit ? served.at(-1) : undefined;
+  const nextCursor = last
+    ? encodeCursor({ sort: query.sort, values: keys.map((sortKey) => sortKey.valueIn(last)) })
+    : null;
+  return pageJson(served.map(todoJson).join(","), nextCursor);
+}
+
+/** A page whose JSON the embedded database wrote (pageQuery). */
+function pageFromJson(
+  page: { items: string | null; found: number; lastKeys: string | null } | undefined,
+  query: ListTodosQuery,
+): string {
   const hasMore = (page?.found ?? 0) > query.limit;
   const nextCursor =
     hasMore && page?.lastKeys

@@ -6,7 +6,7 @@ import { and, eq, fillPlaceholders, isNull, type Placeholder, type SQL, sql } fr
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database, Executor } from "../db/client.ts";
 import { preparedQueries } from "../db/prepared.ts";
-import { todos, users } from "../db/schema.ts";
+import { listMembers, todos, users } from "../db/schema.ts";
 import { type IfMatch, ifMatchShape, versionCondition, versionValues } from "../db/versions.ts";
 import { PRIORITIES, type TodoColumns } from "./todo-json.ts";
 
@@ -96,7 +96,14 @@ type Count = number | Placeholder;
  * 20 columns into JavaScript values and back into JSON was most of a list request's CPU, above
  * all on PGlite (docs/benchmarks.md).
  */
-export function pageQuery(db: Executor, keys: SortKey[], where: SQL | undefined, limit: Count, fetch: Count) {
+export function pageQuery(
+  db: Executor,
+  keys: SortKey[],
+  where: SQL | undefined,
+  limit: Count,
+  fetch: Count,
+  { sharesListsOf }: { sharesListsOf?: Placeholder } = {},
+) {
   const ordered = orderBy(keys);
   const rows = db
     .select({
@@ -117,6 +124,7 @@ export function pageQuery(db: Executor, keys: SortKey[], where: SQL | undefined,
       items: sql<string | null>`string_agg(${rows.item}, ',' order by ${rows.n}) filter (where ${rows.n} <= ${limit})`,
       found: sql<number>`count(*)::int`,
       lastKeys: sql<string | null>`max(${rows.keys}) filter (where ${rows.n} = ${limit})`,
+      sharesLists: sharesListsOf ? sharesLists(sharesListsOf) : sql<boolean>`false`,
     })
     .from(rows);
 }
@@ -136,15 +144,38 @@ export function pageRowsQuery(db: Executor, keys: SortKey[], where: SQL | undefi
 }
 
 /**
- * An unfiltered first page is what every client loads first and most often, and its SQL differs
- * only by sort: it is kept prepared per database and sort, as JSON (embedded) or as rows.
+ * Is the user a member of someone else's list? Asked inside the own first page's statement (an
+ * uncorrelated subplan, one probe of list_members_member_idx), so that the page most requests are
+ * for stays one round trip: only a member's page then needs the lists shared with them.
+ */
+const sharesLists = (userId: Placeholder) =>
+  sql<boolean>`exists (select 1 from ${listMembers} where ${listMembers.memberId} = ${userId})`;
+
+/** The own first page's rows, each saying whether the user also sees shared lists. */
+const ownFirstPageRowsQuery = (db: Executor, keys: SortKey[]) =>
+  db
+    .select({ ...TODO_COLUMNS, sharesLists: sharesLists(value("userId")) })
+    .from(todos)
+    .where(eq(todos.userId, value("userId")))
+    .orderBy(...orderBy(keys))
+    .limit(value("fetch"));
+
+/**
+ * An unfiltered first page of the user's own todos is what every client loads first and most
+ * often, and its SQL differs only by sort: it is kept prepared per database and sort, as JSON
+ * (embedded) or as rows, and says whether the user also sees shared lists (then list-todos asks
+ * again, with them).
  */
 const firstPages = preparedQueries("list_todos");
 export const selectFirstPage = (db: Database, sort: TodoSort, keys: SortKey[]) =>
-  firstPages(db, sort, () => pageQuery(db, keys, eq(todos.userId, value("userId")), value("limit"), value("fetch")));
+  firstPages(db, sort, () =>
+    pageQuery(db, keys, eq(todos.userId, value("userId")), value("limit"), value("fetch"), {
+      sharesListsOf: value("userId"),
+    }),
+  );
 const firstPageRows = preparedQueries("list_todo_rows");
 const selectFirstPageRows = (db: Database, sort: TodoSort, keys: SortKey[]) =>
-  firstPageRows(db, sort, () => pageRowsQuery(db, keys, eq(todos.userId, value("userId")), value("fetch")));
+  firstPageRows(db, sort, () => ownFirstPageRowsQuery(db, keys));
 
 /** What drizzle keeps of a prepared postgres.js query: its SQL, its bound values, its client. */
 interface PreparedOnPostgres {
@@ -155,24 +186,28 @@ interface PreparedOnPostgres {
 const COLUMN_NAMES = Object.keys(TODO_COLUMNS) as (keyof TodoColumns)[];
 
 /**
- * The unfiltered first page's rows on PostgreSQL, from the prepared statement's SQL run as it is:
- * drizzle maps every field of every row through its entity checks (`is`), a third of a list
+ * The unfiltered own first page's rows on PostgreSQL, from the prepared statement's SQL run as it
+ * is: drizzle maps every field of every row through its entity checks (`is`), a third of a list
  * request's API CPU (decision 018), and these columns need no mapping — they are the driver's
  * values already — so the value arrays are only named, in TODO_COLUMNS's order (the select's).
+ * `sharesLists` comes with the rows: unknown when the user has no todos of their own.
  */
 export async function firstPageRowsOnPostgres(
   db: Database,
   sort: TodoSort,
   keys: SortKey[],
   values: { userId: string; fetch: number },
-): Promise<TodoColumns[]> {
+): Promise<{ rows: TodoColumns[]; sharesLists: boolean | undefined }> {
   const prepared = selectFirstPageRows(db, sort, keys) as unknown as PreparedOnPostgres;
   const rows = await prepared.client.unsafe(prepared.queryString, fillPlaceholders(prepared.params, values)).values();
-  return rows.map((columns) => {
-    const row: Record<string, unknown> = {};
-    for (let index = 0; index < COLUMN_NAMES.length; index++) row[COLUMN_NAMES[index]!] = columns[index];
-    return row as unknown as TodoColumns;
-  });
+  return {
+    rows: rows.map((columns) => {
+      const row: Record<string, unknown> = {};
+      for (let index = 0; index < COLUMN_NAMES.length; index++) row[COLUMN_NAMES[index]!] = columns[index];
+      return row as unknown as TodoColumns;
+    }),
+    sharesLists: rows.length === 0 ? undefined : rows[0]![COLUMN_NAMES.length] === true,
+  };
 }
 
 /** New todos go last: one more than the user's highest position. */

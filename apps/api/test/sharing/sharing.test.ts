@@ -150,6 +150,31 @@ describe("todos of a shared list", () => {
     expect(ownerSees.map((todo: { id: string }) => todo.id).sort()).toEqual([byEditor.id, assigned.id].sort());
   });
 
+  it("fill the first page of a member with no todos of their own, and leave it when they are removed", async () => {
+    const owner = await person(t);
+    const member = await person(t);
+    const list = await createList(owner);
+    const bread = await createTodo(owner, { title: "Bread", listId: list.id });
+    const page = async (who: Person) =>
+      (await who.call({ method: "GET", url: "/api/v1/todos?limit=1" })).json() as {
+        items: { id: string }[];
+        nextCursor: string | null;
+      };
+    expect(await page(member)).toEqual({ items: [], nextCursor: null });
+    await share(owner, list.id, member, "viewer");
+    const milk = await createTodo(owner, { title: "Milk", listId: list.id });
+    const first = await page(member);
+    expect(first.items.map((todo) => todo.id)).toEqual([bread.id]);
+    const second = (
+      await member.call({ method: "GET", url: `/api/v1/todos?limit=1&cursor=${first.nextCursor}` })
+    ).json();
+    expect(second.items.map((todo: { id: string }) => todo.id)).toEqual([milk.id]);
+    await removeMember(owner, list.id, member);
+    expect(await page(member)).toEqual({ items: [], nextCursor: null });
+    const own = await createTodo(member, { title: "Own" });
+    expect((await page(member)).items.map((todo) => todo.id)).toEqual([own.id]);
+  });
+
   it("refuse an assignee who is not a member (422)", async () => {
     const owner = await person(t);
     const stranger = await person(t);
