@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chipsOf } from "@/features/todos/quick-add.ts";
+import { chipsOf, writableListNamed } from "@/features/todos/quick-add.ts";
 import { describeRecurrence } from "@/features/todos/repeat-rule.ts";
 
 describe("quick-add chips", () => {
@@ -31,5 +31,24 @@ describe("quick-add chips", () => {
     expect(
       chipsOf({ title: "Buy milk", dueAt: null, recurrence: null, listName: null, tags: [], priority: "none" }),
     ).toEqual([]);
+  });
+});
+
+describe("quick-add #List", () => {
+  const lists = [
+    { id: "viewed", name: "Groceries", role: "viewer" as const },
+    { id: "edited", name: "Sprint", role: "editor" as const },
+    { id: "theirs", name: "Home", role: "editor" as const },
+    { id: "mine", name: "home", role: "owner" as const },
+  ];
+
+  test("names a list the user may add to: their own first, then one they edit, in any case", () => {
+    expect(writableListNamed(lists, "sprint")).toBe("edited");
+    expect(writableListNamed(lists, "HOME")).toBe("mine");
+  });
+
+  test("never a list the user only views, nor one that does not exist: the caller makes their own", () => {
+    expect(writableListNamed(lists, "Groceries")).toBeNull();
+    expect(writableListNamed(lists, "Garden")).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 import type { List } from "@taskvault/contract/lists";
 import { useRef, useState } from "react";
 import { removeMember } from "../sharing/sharing-api.ts";
+import { writableListNamed } from "../todos/quick-add.ts";
 import { positionOneStep } from "../todos/todo-view.ts";
 import * as listApi from "./list-api.ts";
 import type { ListActions } from "./lists-sidebar.tsx";
@@ -25,10 +26,10 @@ export function useListsStore({
   const listsRef = useRef(lists);
   listsRef.current = lists;
 
-  /** The list a `#Name` means: an existing one (any case), else a new one made on the spot. */
+  /** The list a `#Name` means: one the user may add to (writableListNamed), else a new one made on the spot. */
   async function resolveListName(name: string): Promise<string | null> {
-    const known = listsRef.current.find((list) => list.name.toLocaleLowerCase() === name.toLocaleLowerCase());
-    if (known) return known.id;
+    const known = writableListNamed(listsRef.current, name);
+    if (known) return known;
     try {
       const created = await listApi.createList(name);
       setLists((current) => upsertList(current, created));

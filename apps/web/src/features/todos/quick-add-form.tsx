@@ -24,7 +24,7 @@ export function QuickAddForm({
 }: {
   view: TodoView;
   timeZone: string;
-  /** The list a `#Name` means: an existing one (any case), else a new one; null if none could be made. */
+  /** The list a `#Name` means: one the user may add to (any case), else a new one; null if none could be made. */
   resolveListName(name: string): Promise<string | null>;
   create(placeholder: Todo, fields: Omit<CreateTodo, "title">): Promise<boolean>;
   lastPosition(): number;

@@ -1,3 +1,4 @@
+import type { List } from "@taskvault/contract/lists";
 import type { ParsedTodo } from "@taskvault/contract/todos";
 import { describeRecurrence } from "./repeat-rule.ts";
 
@@ -24,4 +25,16 @@ export function chipsOf(
   for (const tag of parsed.tags) chips.push({ kind: "tag", label: `Tag ${tag}` });
   if (parsed.priority !== "none") chips.push({ kind: "priority", label: `Priority ${parsed.priority}` });
   return chips;
+}
+
+/**
+ * The list a quick-add `#Name` puts a todo into: one the user may add to, matched in any case. Their
+ * own list first, then one shared with them as editor; a list they only view is never it (adding
+ * would be refused), so the caller makes their own of that name instead. Names are unique per
+ * owner only: two people's "Groceries" can both be shared with the user.
+ */
+export function writableListNamed(lists: Pick<List, "id" | "name" | "role">[], name: string): string | null {
+  const wanted = name.toLocaleLowerCase();
+  const named = lists.filter((list) => list.name.toLocaleLowerCase() === wanted);
+  return (named.find((list) => list.role === "owner") ?? named.find((list) => list.role === "editor"))?.id ?? null;
 }
