@@ -1,4 +1,4 @@
-// The one answer to "may this user do this to this list or todo" (docs/decisions/024-shared-lists.md).
+// The one answer to "may this user do this to this list or todo" (docs/decisions/026-shared-lists.md).
 //
 // Every route under /api/v1/todos, /lists and /invitations declares `config.access`; a route
 // without it refuses to register (checkAccessDeclared), so no route can forget it. The declared
@@ -181,6 +181,11 @@ declare module "fastify" {
     grants: Grants;
     /** Users whose logs a successful write grew besides the audiences of its grants (a removed member). */
     alsoWake: string[] | null;
+    /**
+     * Lists whose audience a successful write reached without a grant for them (accepting an
+     * invitation: the owner and the other members get the new member count). Woken like grants'.
+     */
+    alsoTouched: { ownerId: string; listId: string }[] | null;
   }
 }
 
@@ -220,6 +225,7 @@ async function authorize(db: Executor, request: FastifyRequest, access: Exclude<
 export function enforceAccess(scope: FastifyInstance, db: Executor, publish: (userId: string) => void): void {
   scope.decorateRequest("grants", null as unknown as Grants);
   scope.decorateRequest("alsoWake", null);
+  scope.decorateRequest("alsoTouched", null);
   // A write to a shared list grew every member's log (the fan-out, drizzle/0008): wake them all,
   // after the response like the writer's own wake-up (decision 018). Lists of one's own without
   // members cost one index probe here, and only on writes.
@@ -227,7 +233,12 @@ export function enforceAccess(scope: FastifyInstance, db: Executor, publish: (us
     if (!WRITING_METHODS.has(request.method) || reply.statusCode >= 400 || !request.caller) return;
     const touched = new Map<string, { ownerId: string; listId: string }>();
     const { grants } = request;
-    for (const target of [grants?.list, grants?.todo, ...Object.values(grants?.named ?? {})]) {
+    for (const target of [
+      grants?.list,
+      grants?.todo,
+      ...Object.values(grants?.named ?? {}),
+      ...(request.alsoTouched ?? []),
+    ]) {
       if (target?.listId)
         touched.set(`${target.ownerId}/${target.listId}`, target as { ownerId: string; listId: string });
     }

@@ -148,7 +148,13 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { access: "caller" },
     },
-    (request) => acceptInvitation(db, request.caller.userId, request.params.id),
+    async (request) => {
+      const { list, ownerId } = await acceptInvitation(db, request.caller.userId, request.params.id);
+      // The membership's trigger wrote the list, with its new member count, into the owner's and
+      // every member's log: their open streams hear of it now, not at the next poll.
+      request.alsoTouched = [{ ownerId, listId: list.id }];
+      return list;
+    },
   );
 
   app.delete(

@@ -1,4 +1,4 @@
-// Invitations and memberships of shared lists (contract "Shared lists (v1.2)"; decision 024).
+// Invitations and memberships of shared lists (contract "Shared lists (v1.2)"; decision 026).
 // Every function takes a grant from sharing/access.ts for the list it touches: whose rows they
 // are, and that the caller may.
 import type { List, ListRole, MemberRole } from "@taskvault/contract/lists";
@@ -180,7 +180,11 @@ async function findInvitation(db: Executor, userId: string, id: string, { forUpd
  * Accepting spends the invitation and makes the caller a member: the membership's trigger gives
  * them the list and its todos in their change log (drizzle/0008), in this transaction.
  */
-export async function acceptInvitation(db: Database, userId: string, id: string): Promise<List> {
+export async function acceptInvitation(
+  db: Database,
+  userId: string,
+  id: string,
+): Promise<{ list: List; ownerId: string }> {
   return db.transaction(async (tx) => {
     const invitation = await findInvitation(tx, userId, id, { forUpdate: true });
     if (!invitation.asInvitee) throw invitationNotFound();
@@ -204,7 +208,10 @@ export async function acceptInvitation(db: Database, userId: string, id: string)
       .from(lists)
       .where(and(eq(lists.userId, invitation.owner_id), eq(lists.id, invitation.list_id)));
     if (!row) throw invitationNotFound();
-    return toList(row, await listAccessOf(tx, invitation.owner_id, invitation.list_id, userId));
+    return {
+      list: toList(row, await listAccessOf(tx, invitation.owner_id, invitation.list_id, userId)),
+      ownerId: invitation.owner_id,
+    };
   });
 }
 

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listen, openStream } from "../changes/sse.ts";
 import { buildTestApp, type TestApp } from "../helpers/app.ts";
 import { changesOf, createList, createTodo, invite, type Person, person, removeMember, share } from "./world.ts";
 
@@ -289,6 +290,35 @@ describe("change feed", () => {
       expect(seqsAreDense(seqs)).toBe(true);
       const ofTodo = feed.changes.filter((change) => change.id === todo.id);
       expect(ofTodo.map((change) => change.data?.completed)).toEqual([false, true]);
+    }
+  });
+
+  it("tells the owner and the other members at once, in /changes and open streams, that someone joined", async () => {
+    const owner = await person(t);
+    const editor = await person(t);
+    const joiner = await person(t);
+    const list = await createList(owner);
+    await share(owner, list.id, editor, "editor");
+    const since = { owner: (await changesOf(owner)).seq, editor: (await changesOf(editor)).seq };
+    const base = await listen(t.app);
+    const streams = await Promise.all([
+      openStream(base, owner.session.accessToken, { query: `?since=${since.owner}` }),
+      openStream(base, editor.session.accessToken, { query: `?since=${since.editor}` }),
+    ]);
+    try {
+      await share(owner, list.id, joiner, "viewer");
+      for (const [index, who] of [owner, editor].entries()) {
+        const feed = await changesOf(who, index === 0 ? since.owner : since.editor);
+        expect(feed.changes.map((change) => [change.type, change.id, change.data?.memberCount])).toEqual([
+          ["list.upserted", list.id, 3],
+        ]);
+        // Well before the hub's catch-up poll (5 s here): the accept's response woke them.
+        const [event] = await streams[index]!.waitForEvents(1, 1500);
+        expect(event!.event).toBe("list.upserted");
+        expect(JSON.parse(event!.data)).toMatchObject({ id: list.id, data: { memberCount: 3 } });
+      }
+    } finally {
+      for (const stream of streams) stream.close();
     }
   });
 
