@@ -123,5 +123,41 @@ describe("API tokens on every route", () => {
     expect(refusing).toContain("POST /api/v1/me/tokens");
     expect(refusing).toContain("GET /api/v1/auth/sessions");
     expect(accepting).toContain("GET /api/v1/events");
+    // Sharing (decision 026): who is in a list is a list read; inviting, changing or ending
+    // memberships and answering invitations are the account holder's acts, never a script's.
+    const sharing = [...accepting, ...refusing].filter((name) => /\/(invitations|members)(\/|$)/.test(name));
+    expect(sharing.filter((name) => accepting.includes(name))).toEqual(["GET /api/v1/lists/:id/members"]);
+    expect(sharing.filter((name) => refusing.includes(name)).sort()).toEqual(
+      [
+        "DELETE /api/v1/invitations/:id",
+        "DELETE /api/v1/lists/:id/members/:userId",
+        "GET /api/v1/invitations",
+        "GET /api/v1/lists/:id/invitations",
+        "PATCH /api/v1/lists/:id/members/:userId",
+        "POST /api/v1/invitations/:id/accept",
+        "POST /api/v1/lists/:id/invitations",
+      ].sort(),
+    );
+  });
+
+  it("lets a token with lists:read read a list's members, and names lists:read to one without it", async () => {
+    const session = await signUp(t.app);
+    const api = as(t.app, session);
+    const list = (await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Scripted" } })).json();
+    const tokenWith = async (scopes: string[]) =>
+      (
+        await api({
+          method: "POST",
+          url: "/api/v1/me/tokens",
+          payload: { name: scopes.join(" "), scopes, password: PASSWORD },
+        })
+      ).json().token as string;
+    const url = `/api/v1/lists/${list.id}/members`;
+    const allowed = await as(t.app, { accessToken: await tokenWith(["lists:read"]) })({ method: "GET", url });
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.json().items).toMatchObject([{ userId: session.user.id, role: "owner" }]);
+    const lacking = await as(t.app, { accessToken: await tokenWith(["todos:read"]) })({ method: "GET", url });
+    expect(lacking.statusCode).toBe(403);
+    expect(lacking.headers["www-authenticate"]).toContain('scope="lists:read"');
   });
 });
