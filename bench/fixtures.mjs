@@ -95,12 +95,14 @@ export async function call(base, method, path, { token, body } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+async function signUpAt(base, label) {
+  const email = `${label}-${randomBytes(4).toString("hex")}@bench.example`;
+  const session = await call(base, "POST", "/api/v1/auth/signup", { body: { email, password: PASSWORD } });
+  return { id: session.user.id, email, token: session.accessToken, todoIds: [] };
+}
+
 export async function seed(base, { readers, writers, todosPerUser, manyWriters = 0 }) {
-  const signUp = async (label) => {
-    const email = `${label}-${randomBytes(4).toString("hex")}@bench.example`;
-    const session = await call(base, "POST", "/api/v1/auth/signup", { body: { email, password: PASSWORD } });
-    return { id: session.user.id, email, token: session.accessToken, todoIds: [] };
-  };
+  const signUp = (label) => signUpAt(base, label);
   const users = [];
   for (let i = 0; i < readers + writers + 1; i++) users.push(await signUp(`user${i}`));
   await Promise.all(
@@ -126,6 +128,75 @@ export async function seed(base, { readers, writers, todosPerUser, manyWriters =
     crowd,
     password: PASSWORD,
   };
+}
+
+/**
+ * Marks addresses verified straight in the database (what following the emailed link does). On
+ * PGlite the API must be stopped: the data directory is one process's at a time.
+ */
+export async function markVerified(dbEnv, emails) {
+  if (dbEnv.DATABASE_URL) {
+    const { default: postgres } = await import("postgres");
+    const sql = postgres(dbEnv.DATABASE_URL, { max: 1, onnotice: () => {} });
+    try {
+      await sql`update users set email_verified_at = now() where email in ${sql(emails)}`;
+    } finally {
+      await sql.end();
+    }
+    return;
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const db = await PGlite.create({ dataDir: join(dbEnv.DATA_DIR, "pgdata") });
+  try {
+    await db.query("update users set email_verified_at = now() where email = any($1)", [emails]);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The shared-lists scenario's people (issue 18): `owners` each own one list of `todosPerList`
+ * todos, shared as editor with every one of `members`; so each member sees `owners` shared lists.
+ * Invitations match verified addresses: `verify(emails)` marks the members' verified directly in
+ * the database (no mail is sent in a bench), and may restart the API on the same address.
+ */
+export async function seedSharing(base, { owners, members, todosPerList, verify }) {
+  const ownerUsers = [];
+  for (let i = 0; i < owners; i++) ownerUsers.push(await signUpAt(base, `owner${i}`));
+  const memberUsers = [];
+  for (let i = 0; i < members; i++) memberUsers.push(await signUpAt(base, `member${i}`));
+  await verify(memberUsers.map((member) => member.email));
+  await Promise.all(
+    ownerUsers.map(async (owner, index) => {
+      const list = await call(base, "POST", "/api/v1/lists", { token: owner.token, body: { name: `Shared ${index}` } });
+      owner.listId = list.id;
+      for (let i = 0; i < todosPerList; i++) {
+        const todo = await call(base, "POST", "/api/v1/todos", {
+          token: owner.token,
+          body: { title: `Todo ${i + 1} of a shared list`, description: "Seeded by bench/run.mjs", listId: list.id },
+        });
+        owner.todoIds.push(todo.id);
+      }
+      for (const member of memberUsers) {
+        await call(base, "POST", `/api/v1/lists/${list.id}/invitations`, {
+          token: owner.token,
+          body: { email: member.email, role: "editor" },
+        });
+      }
+    }),
+  );
+  for (const member of memberUsers) {
+    const { items } = await call(base, "GET", "/api/v1/invitations", { token: member.token });
+    for (const invitation of items) {
+      await call(base, "POST", `/api/v1/invitations/${invitation.id}/accept`, { token: member.token });
+    }
+  }
+  const seen = await call(base, "GET", `/api/v1/todos?listId=${ownerUsers[0].listId}`, { token: memberUsers[0].token });
+  const lists = await call(base, "GET", "/api/v1/lists", { token: memberUsers[0].token });
+  if (seen.items.length !== Math.min(50, todosPerList) || lists.items.length !== owners) {
+    throw new Error("a member does not see the shared lists as seeded");
+  }
+  return { owners: ownerUsers, members: memberUsers };
 }
 
 export function apiEnv(dbEnv, port) {

@@ -58,6 +58,34 @@ function naiveTable(db) {
   return rows.length > 2 ? rows.join("\n") : null;
 }
 
+/** Issue 18: a member's reads of shared lists against the owner's reads of their own, same run. */
+function sharedTable(db) {
+  const runs = db.runs;
+  if (!runs.sharedOwnList?.api) return null;
+  const ratios = db.ratios.shared ?? {};
+  const rows = [
+    "| read (API) | req/s | p50 ms | p99 ms | CPU µs/req | DB µs/req | ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+  ];
+  const row = (label, run, ratio) =>
+    rows.push(
+      `| ${label} | ${num(run.rps)} | ${num(run.p50, 2)} | ${num(run.p99, 2)} | ${num(run.cpuUs)} | ${num(run.dbCpuUs)} | ${ratio} |`,
+    );
+  row("owner: GET /todos?listId= of their own list (50 todos)", runs.sharedOwnList.api, "reference");
+  row(
+    "member: GET /todos?listId= of that shared list",
+    runs.sharedMemberList.api,
+    `${pct(ratios.memberList)} of the owner's`,
+  );
+  row("owner: GET /todos (one list of their own)", runs.sharedOwnAll.api, "reference");
+  row(
+    "member of 10 shared lists: GET /todos",
+    runs.sharedMemberAll.api,
+    `${pct(ratios.memberAll)} of the owner's GET /todos, ${pct(ratios.memberAllVsOwnList)} of the owner's list`,
+  );
+  return rows.join("\n");
+}
+
 function scaleOutTable(db) {
   if (!db.scaleOut) return null;
   const rows = [
@@ -182,6 +210,13 @@ function targets(results) {
       const ratio = db.ratios[scenario]?.apiVsNaive;
       if (ratio != null) add(db.kind, `(issue 14) ${label} ≥ ${limit}× naive req/s`, pct(ratio), ratio >= limit);
     }
+    for (const [key, label] of [
+      ["memberList", "a member's list of a shared list ≥ 0.9× the owner's"],
+      ["memberAll", "GET /todos of a member of 10 shared lists ≥ 0.9× an owner's"],
+    ]) {
+      const ratio = ratios.shared?.[key];
+      if (ratio != null) add(db.kind, `(issue 18) ${label}`, pct(ratio), ratio >= 0.9);
+    }
     const startup = `${num(db.startupFirstMs)} ms first start (empty database), ${num(db.startupRestartMs)} ms restart; CPU ${num(db.startupFirstCpuMs)} / ${num(db.startupRestartCpuMs)} ms`;
     if (db.kind === "postgres") {
       add(db.kind, "start-up to /readyz ≤ 1.5 s", startup, Math.max(db.startupFirstMs, db.startupRestartMs) <= 1500);
@@ -218,6 +253,8 @@ export function renderReport({ results, skipped, meta }) {
     lines.push(`## ${DB_LABEL[db.kind]}`, "", figuresTable(db), "");
     const againstNaive = naiveTable(db);
     if (againstNaive) lines.push("Against the naive baseline (issue 14):", "", againstNaive, "");
+    const shared = sharedTable(db);
+    if (shared) lines.push("Shared lists, the owners' reads and their members' (issue 18):", "", shared, "");
     const scaleOut = scaleOutTable(db);
     if (scaleOut) lines.push("Scale-out, two API instances on one database (issue 14):", "", scaleOut, "");
     const extras = [

@@ -1,5 +1,5 @@
 // npm run bench [-- --smoke] [--duration 10] [--rounds 1] [--db pglite|postgres|both]
-//   [--connections 10] [--scenarios list,create,solo,crowd,toggle,mixed,rate,flood,authOff,scaleOut,bff]
+//   [--connections 10] [--scenarios list,create,solo,crowd,toggle,mixed,rate,flood,shared,authOff,scaleOut,bff]
 //   [--cpu-prof] [--out FILE]
 // Method and targets: docs/benchmarks.md. Everything runs on this machine, one process at a time
 // under load, against a fresh database each run.
@@ -13,7 +13,17 @@ import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { WEB_NODE_FLAGS } from "../apps/web/node-flags.mjs";
 import { buildApi } from "./auth-off/build.mjs";
 import { openDatabaseCpu } from "./database-cpu.mjs";
-import { adminUrl, apiEnv, freshPglite, freshPostgres, POOL_SIZE, postgresReachable, seed } from "./fixtures.mjs";
+import {
+  adminUrl,
+  apiEnv,
+  freshPglite,
+  freshPostgres,
+  markVerified,
+  POOL_SIZE,
+  postgresReachable,
+  seed,
+  seedSharing,
+} from "./fixtures.mjs";
 import { load } from "./load.mjs";
 import {
   cpuSeconds,
@@ -54,10 +64,18 @@ const ALL_SCENARIOS = [
   "mixed",
   "flood",
   "rate",
+  "shared",
   "authOff",
   "scaleOut",
   "bff",
 ];
+/**
+ * Issue 18: owners of one shared list each (50 todos), every list shared with each member; the
+ * runs of the shared scenario, interleaved in this order every round (scenarios.mjs sharedRead).
+ */
+const SHARED_LISTS = 10;
+const SHARED_MEMBERS = 4;
+const SHARED_RUNS = ["sharedOwnList", "sharedMemberList", "sharedOwnAll", "sharedMemberAll"];
 /** Issue 14: users writing at once in the multi-user write scenario, one connection each. */
 const CROWD = 50;
 const SCENARIOS = new Set(options.scenarios ? options.scenarios.split(",") : ALL_SCENARIOS);
@@ -144,6 +162,19 @@ async function benchDatabase(kind, builds) {
         ? { readers: 1, writers: 1, todosPerUser: 50, manyWriters: SCENARIOS.has("crowd") ? 3 : 0 }
         : { readers: 4, writers: 4, todosPerUser: 50, manyWriters: SCENARIOS.has("crowd") ? CROWD : 0 },
     );
+    if (SCENARIOS.has("shared")) {
+      fixture.shared = await seedSharing(url("api"), {
+        owners: SMOKE ? 2 : SHARED_LISTS,
+        members: SMOKE ? 1 : SHARED_MEMBERS,
+        todosPerList: 50,
+        async verify(emails) {
+          if (kind === "postgres") return markVerified(database.env, emails);
+          await stop(api);
+          await markVerified(database.env, emails);
+          api = await start(apiSpec);
+        },
+      });
+    }
     await stop(api);
     // The naive baseline's own database: the seeded data without our triggers (issue 14).
     const naiveDatabase = kind === "postgres" ? await database.copyWithoutTriggers() : null;
@@ -231,6 +262,18 @@ async function benchDatabase(kind, builds) {
           if (stopSampling) keepPeak(target === "api" ? "rssPeakMb" : "baselineRssPeakMb", stopSampling());
         }
       }
+      if (SCENARIOS.has("shared")) {
+        for (const scenario of SHARED_RUNS) {
+          record(
+            scenario,
+            "api",
+            await measure(url("api"), requestsFor(scenario, "api", fixture), {
+              pid: api.child.pid,
+              database: databaseOf("api"),
+            }),
+          );
+        }
+      }
       if (SCENARIOS.has("flood")) {
         // Sign-ins keep the Argon2 queue full while the list runs alongside; compared with the
         // idle list of the same round.
@@ -301,6 +344,14 @@ async function benchDatabase(kind, builds) {
       if (byTarget.naive) figures.ratios[scenario].apiVsNaive = paired(byTarget.api, byTarget.naive);
     }
     if (figures.authOffPairs) figures.ratios.list.authOffPaired = median(figures.authOffPairs);
+    if (samples.sharedOwnList) {
+      const api = (scenario) => samples[scenario].api;
+      figures.ratios.shared = {
+        memberList: paired(api("sharedMemberList"), api("sharedOwnList")),
+        memberAll: paired(api("sharedMemberAll"), api("sharedOwnAll")),
+        memberAllVsOwnList: paired(api("sharedMemberAll"), api("sharedOwnList")),
+      };
+    }
   } catch (error) {
     for (const proc of processes) log(`output of ${proc.name}:\n${proc.output()}`);
     throw error;

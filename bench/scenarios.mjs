@@ -15,6 +15,28 @@ function roundRobin(items) {
   return () => items[next++ % items.length];
 }
 
+/**
+ * One GET of the shared-lists scenario. Owners and members take turns; a member reads each owner's
+ * list in turn, so that over a run the same rows are read by their owners and by members alike.
+ */
+function sharedRead(scenario, target, shared) {
+  const nextOwner = roundRobin(shared.owners);
+  const nextMember = roundRobin(shared.members);
+  const lists = shared.owners.map((owner) => owner.listId);
+  const nextList = roundRobin(lists);
+  return {
+    method: "GET",
+    path: target.path,
+    setupRequest: (request) => {
+      const member = scenario.startsWith("sharedMember");
+      const user = member ? nextMember() : nextOwner();
+      const listId = member ? nextList() : user.listId;
+      const path = scenario.endsWith("List") ? `${target.path}?listId=${listId}` : target.path;
+      return { ...request, path, headers: target.who(user) };
+    },
+  };
+}
+
 /** Request specs for autocannon; `fixture` = { listUsers, writeUsers, floodUser, password }. */
 export function requestsFor(scenario, kind, fixture) {
   const target = TARGETS[kind];
@@ -82,6 +104,13 @@ export function requestsFor(scenario, kind, fixture) {
     case "mixed":
       // 80 % reads, 20 % writes (half creates, half toggles), in the order each connection cycles.
       return [list, list, list, list, create, list, list, list, list, toggle];
+    // Shared lists (issue 18), API only: the owners' own list, a member's view of one of those
+    // lists, and the whole todo list of an owner (one list) and of a member (every shared list).
+    case "sharedOwnList":
+    case "sharedMemberList":
+    case "sharedOwnAll":
+    case "sharedMemberAll":
+      return [sharedRead(scenario, target, fixture.shared)];
     case "signin":
       return [
         {
