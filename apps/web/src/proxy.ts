@@ -19,7 +19,13 @@ const GUEST_PAGES = new Set(["/signin", "/signup"]);
  * Pages an emailed link opens, or that lead to one: open signed in or not (a signed-in person
  * confirms a new address; someone resets the password of the account signed in here).
  */
-const OPEN_PAGES = new Set(["/forgot-password", "/reset-password", "/verify-email"]);
+const OPEN_PAGES = new Set(["/forgot-password", "/reset-password", "/verify-email", "/link-sso"]);
+/**
+ * Single sign-on's routes: the start and the provider's redirect back (the redirect URI) run
+ * before anyone is signed in. /link-sso is open too: signed out it asks to sign in, signed in it links.
+ */
+const OPEN_PREFIX = "/auth/oidc/";
+const isOpen = (pathname: string) => OPEN_PAGES.has(pathname) || pathname.startsWith(OPEN_PREFIX);
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -38,7 +44,7 @@ export async function proxy(request: NextRequest) {
     else request.cookies.set(cookie.name, cookie.value);
   }
 
-  if (!GUEST_PAGES.has(pathname) && !OPEN_PAGES.has(pathname) && !isSignedIn) {
+  if (!GUEST_PAGES.has(pathname) && !isOpen(pathname) && !isSignedIn) {
     const target = new URL("/signin", request.url);
     target.searchParams.set("next", `${pathname}${search}`);
     if (sessionExpired) target.searchParams.set("reason", "expired");

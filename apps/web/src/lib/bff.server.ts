@@ -24,6 +24,8 @@ export type ForwardOptions = {
   isStream?: boolean;
   /** Largest request body accepted, in bytes (default 64 KB). */
   bodyLimit?: number;
+  /** The body to send instead of the browser's, for calls whose input the BFF holds (HttpOnly cookies). */
+  body?: string;
 };
 
 export async function forwardToApi(request: NextRequest, apiPath: string, options: ForwardOptions = {}) {
@@ -34,7 +36,7 @@ export async function forwardToApi(request: NextRequest, apiPath: string, option
     return problemResponse(401, "unauthorized", "Unauthorized", "Sign in to continue.");
   }
 
-  const body = await readRequestBody(request, options.bodyLimit ?? BODY_LIMIT);
+  const body = options.body ?? (await readRequestBody(request, options.bodyLimit ?? BODY_LIMIT));
   if (body instanceof NextResponse) return body;
   const headers = forwardedHeaders(request);
   const path = `${apiPath}${request.nextUrl.search}`;

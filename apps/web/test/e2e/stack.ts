@@ -101,6 +101,11 @@ export type StackOptions = {
    * wants a secure context and a domain as its RP ID, and an IP address is not one.
    */
   publicHost?: "127.0.0.1" | "localhost";
+  /**
+   * The web server's port, when something has to know PUBLIC_URL before the stack starts (an
+   * OpenID provider registers the redirect URI PUBLIC_URL/auth/oidc/callback); a free one otherwise.
+   */
+  webPort?: number;
 };
 
 /**
@@ -114,9 +119,10 @@ export async function startStack({
   webTrustProxy,
   apiDelayMs = 0,
   publicHost = "127.0.0.1",
+  webPort: chosenWebPort,
 }: StackOptions): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "taskvault-e2e-"));
-  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const [apiPort, webPort] = [await freePort(), chosenWebPort ?? (await freePort())];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const publicUrl = `http://${publicHost}:${webPort}`;
   const children: ChildProcess[] = [];

@@ -1,6 +1,7 @@
 import { ApiTokenList } from "@taskvault/contract/api-tokens";
 import { SessionList } from "@taskvault/contract/auth";
 import { AuthEventPage } from "@taskvault/contract/events";
+import { OidcLinkStatus } from "@taskvault/contract/oidc";
 import type { Metadata } from "next";
 import { AppShell } from "@/components/app-shell.tsx";
 import { EmailSettings } from "@/features/account-mail/email-settings.tsx";
@@ -17,17 +18,19 @@ import { ProfileForm } from "@/features/settings/profile-form.tsx";
 import { SecurityActivity } from "@/features/settings/security-activity.tsx";
 import { SessionsPanel } from "@/features/settings/sessions-panel.tsx";
 import { TimeZoneForm } from "@/features/settings/time-zone-form.tsx";
+import { SsoSettings } from "@/features/sso/sso-settings.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** `/settings` – profile, email, notifications, time zone, password, sessions (devices), security activity, API tokens, sign out everywhere, export/import, delete account. */
+/** `/settings` – profile, email, notifications, time zone, password, second factors, single sign-on, sessions (devices), security activity, API tokens, sign out everywhere, export/import, delete account. */
 export default async function SettingsPage() {
-  const [user, sessions, events, security, apiTokens] = await Promise.all([
+  const [user, sessions, events, security, apiTokens, sso] = await Promise.all([
     loadProfile("/settings"),
     loadFromApi("/api/v1/auth/sessions", SessionList, "/settings"),
     loadFromApi("/api/v1/me/events?limit=50", AuthEventPage, "/settings"),
     loadSecurity("/settings"),
     loadFromApi("/api/v1/me/tokens", ApiTokenList, "/settings"),
+    loadFromApi("/api/v1/me/oidc", OidcLinkStatus, "/settings"),
   ]);
   return (
     <AppShell user={user} current="settings">
@@ -39,6 +42,8 @@ export default async function SettingsPage() {
         <TimeZoneForm profileTimeZone={user.timezone} zones={timeZoneNames()} />
         <PasswordForm email={user.email} />
         <SecurityPanel initialStatus={security.status} initialPasskeys={security.passkeys} />
+        {/* Shown while the server offers single sign-on, or the account still has a link to undo. */}
+        {sso.enabled || sso.link ? <SsoSettings initialStatus={sso} /> : null}
         <SessionsPanel initialSessions={sessions} />
         <SecurityActivity events={events.items} />
         <ApiTokensPanel initialTokens={apiTokens} />

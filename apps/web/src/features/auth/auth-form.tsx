@@ -8,12 +8,22 @@ import { BffError, bff } from "@/lib/bff-client.ts";
 import { PasskeySignIn } from "../mfa/passkey-sign-in.tsx";
 import { SecondFactorStep } from "../mfa/second-factor-step.tsx";
 import { updateProfile } from "../settings/profile-api.ts";
+import { SsoSignInButton } from "../sso/sso-sign-in-button.tsx";
 import { AUTH_LINK_CLASS, AuthFrame } from "./auth-frame.tsx";
 import { PasswordField } from "./password-field.tsx";
 import { TextField } from "./text-field.tsx";
 
 type Mode = "signin" | "signup";
-type Props = { mode: Mode; next: string; notice: string | null; signupOpen?: boolean };
+type Props = {
+  mode: Mode;
+  next: string;
+  notice: string | null;
+  signupOpen?: boolean;
+  /** The single sign-on provider's name when the API has one (GET /api/v1/auth/oidc). */
+  ssoName?: string | null;
+  /** A single sign-on that still needs the account's second factor lands here with its methods. */
+  initialSecondStep?: MfaMethod[] | null;
+};
 
 const COPY = {
   signin: { title: "Sign in to Taskvault", submit: "Sign in", pending: "Signing in…", endpoint: "/api/auth/signin" },
@@ -26,13 +36,13 @@ const COPY = {
 } as const;
 
 /** Sign-in and sign-up share one form: the BFF sets the cookies, the page then loads `next`. */
-export function AuthForm({ mode, next, notice, signupOpen = true }: Props) {
+export function AuthForm({ mode, next, notice, signupOpen = true, ssoName = null, initialSecondStep = null }: Props) {
   const copy = COPY[mode];
   const [isPending, setIsPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   /** Set once the password is right for an account with a second factor. */
-  const [secondStep, setSecondStep] = useState<MfaMethod[] | null>(null);
+  const [secondStep, setSecondStep] = useState<MfaMethod[] | null>(initialSecondStep);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -144,6 +154,7 @@ export function AuthForm({ mode, next, notice, signupOpen = true }: Props) {
             <div className="mt-4 space-y-4">
               <p className="text-center text-sm text-slate-500">or</p>
               <PasskeySignIn next={next} onMessage={setMessage} />
+              {ssoName ? <SsoSignInButton name={ssoName} next={next} /> : null}
             </div>
           ) : null}
         </>

@@ -22,6 +22,13 @@ async function readAccessToken(): Promise<string | null> {
   return readSessionTokens(jar, secure).accessToken ?? readSessionTokens(jar, !secure).accessToken;
 }
 
+/** Whether this page's request carries a session (the proxy has already dropped an ended one). */
+export async function hasSession(): Promise<boolean> {
+  const [jar, incoming] = await Promise.all([cookies(), headers()]);
+  const secure = incoming.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return readSessionTokens(jar, secure).refreshToken !== null || readSessionTokens(jar, !secure).refreshToken !== null;
+}
+
 function recover(currentPath: string): never {
   redirect(`/api/auth/recover?next=${encodeURIComponent(currentPath)}`);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { Session } from "@taskvault/contract/auth";
-import { MfaRequired } from "@taskvault/contract/mfa";
+import { type MfaMethod, MfaRequired } from "@taskvault/contract/mfa";
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { callApi } from "@/lib/api.server.ts";
@@ -55,26 +55,46 @@ export async function exchangeForSession(request: NextRequest, apiPath: SessionP
   }
   if (!response.ok) return relayResponse(response);
 
-  const payload: unknown = await response.json().catch(() => null);
-  const secondStep = MfaRequired.safeParse(payload);
-  if (secondStep.success) {
-    const answer = NextResponse.json(
-      { mfaRequired: true, methods: secondStep.data.methods },
+  const answer = readSessionAnswer(await response.json().catch(() => null));
+  if (answer?.kind === "second-step") {
+    const reply = NextResponse.json(
+      { mfaRequired: true, methods: answer.methods },
       { status: 200, headers: { "cache-control": "no-store" } },
     );
-    setMfaToken(answer, request, secondStep.data.mfaToken);
-    return answer;
+    setMfaToken(reply, request, answer.mfaToken);
+    return reply;
   }
-  const session = Session.safeParse(payload);
-  if (!session.success) {
+  if (!answer) {
     return problemResponse(502, "internal_error", "Bad Gateway", "The API answered with an unexpected session.");
   }
-  const answer = NextResponse.json(
-    { user: session.data.user },
+  const reply = NextResponse.json(
+    { user: answer.session.user },
     { status: response.status, headers: { "cache-control": "no-store" } },
   );
-  writeCookies(answer.cookies, sessionCookies(session.data, isSecureRequest(request.nextUrl, request.headers)));
+  writeSession(reply, request, answer.session);
+  return reply;
+}
+
+/** What a session-issuing API call answered: a session, or the second step it still needs. */
+export type SessionAnswer =
+  | { kind: "session"; session: Session }
+  | { kind: "second-step"; mfaToken: string; methods: MfaMethod[] };
+
+export function readSessionAnswer(payload: unknown): SessionAnswer | null {
+  const secondStep = MfaRequired.safeParse(payload);
+  if (secondStep.success) {
+    return { kind: "second-step", mfaToken: secondStep.data.mfaToken, methods: secondStep.data.methods };
+  }
+  const session = Session.safeParse(payload);
+  return session.success ? { kind: "session", session: session.data } : null;
+}
+
+/**
+ * Puts a new session into the browser's cookies — the one way every sign-in (password, passkey,
+ * second step, single sign-on) ends in the browser.
+ */
+export function writeSession(answer: NextResponse, request: NextRequest, session: Session) {
+  writeCookies(answer.cookies, sessionCookies(session, isSecureRequest(request.nextUrl, request.headers)));
   // Whatever second step was pending is finished (or superseded) by this session.
   if (readMfaToken(request)) clearMfaToken(answer, request);
-  return answer;
 }

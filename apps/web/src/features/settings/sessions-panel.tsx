@@ -55,6 +55,7 @@ export function SessionsPanel({ initialSessions }: { initialSessions: SessionInf
                   {lastUsedFormat.format(new Date(session.lastUsedAt))}
                 </time>
                 {session.ip ? ` · ${session.ip}` : ""}
+                {session.via ? ` · via ${session.via}` : ""}
               </p>
             </div>
             <button
