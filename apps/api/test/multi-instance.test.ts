@@ -9,6 +9,7 @@ import { totpCode } from "../src/auth/totp.ts";
 import { createTestDatabase, PASSWORD, type TestDatabase, uniqueEmail } from "./helpers/app.ts";
 import { API_ROOT, type ServerProcess, startServer } from "./helpers/process.ts";
 import { cutRevocationSubscribers } from "./helpers/redis.ts";
+import { until } from "./helpers/until.ts";
 
 // Two real API processes on loopback, one PostgreSQL database, one Redis: the deployment shape of
 // docs/deploy.md. Runs once, in the postgres project, when CI provides both services.
@@ -55,15 +56,6 @@ async function call(
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Math.round(performance.now() - started);
 }
 
 describe.skipIf(skipReason !== null)("several API instances on PostgreSQL and Redis", () => {

@@ -1,20 +1,10 @@
-import { randomBytes } from "node:crypto";
 import type { Session } from "@taskvault/contract/auth";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeSessionsIn } from "../src/auth/sessions.ts";
 import { ACCOUNT_FREE_FAILURES } from "../src/plugins/rate-limit.ts";
-import {
-  as,
-  buildTestApp,
-  createTestDatabase,
-  PASSWORD,
-  signUp,
-  type TestApp,
-  type TestDatabase,
-  uniqueEmail,
-} from "./helpers/app.ts";
-import { cutRevocationSubscribers } from "./helpers/redis.ts";
+import { as, PASSWORD, signUp, type TestApp, uniqueEmail } from "./helpers/app.ts";
+import { cutRevocationSubscribers, type InstancesOnRedis, twoInstancesOnRedis } from "./helpers/redis.ts";
+import { until } from "./helpers/until.ts";
 
 // Two app instances in this process on one database and one Redis: what REDIS_URL adds. The same
 // points between real processes on PostgreSQL are in multi-instance.test.ts.
@@ -22,46 +12,15 @@ import { cutRevocationSubscribers } from "./helpers/redis.ts";
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.warn("\n[taskvault] Redis tests SKIPPED: TEST_REDIS_URL is not set\n");
 
-const prefix = `taskvault-test-${randomBytes(4).toString("hex")}:`;
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - started;
-}
-
 describe.skipIf(!redisUrl)("instances sharing Redis", () => {
-  let database: TestDatabase;
+  let pair: InstancesOnRedis;
   let a: TestApp;
   let b: TestApp;
-  let admin: Redis;
-
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = {
-      REDIS_URL: redisUrl!,
-      REDIS_KEY_PREFIX: prefix,
-      AUTH_KEY_SECRET: randomBytes(32).toString("base64"),
-      AUTH_RATE_LIMIT: "on",
-      AUTH_SIGNUP_IP_LIMIT: "2",
-    };
-    a = await buildTestApp(env, database);
-    b = await buildTestApp(env, database);
-    admin = new Redis(redisUrl!);
+    pair = await twoInstancesOnRedis(redisUrl!, { AUTH_RATE_LIMIT: "on", AUTH_SIGNUP_IP_LIMIT: "2" });
+    ({ a, b } = pair);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-    if (admin) {
-      const keys = await admin.keys(`${prefix}*`);
-      if (keys.length > 0) await admin.del(...keys);
-      await admin.quit();
-    }
-  });
+  afterAll(() => pair?.close());
 
   const me = (t: TestApp, session: Session) => as(t.app, session)({ method: "GET", url: "/api/v1/me" });
 
@@ -78,7 +37,7 @@ describe.skipIf(!redisUrl)("instances sharing Redis", () => {
     const third = await signUpOn(a);
     expect(third.statusCode).toBe(429);
     expect(third.headers["retry-after"]).toBeDefined();
-    expect((await admin.keys(`${prefix}rate-limit:*`)).length).toBeGreaterThan(0);
+    expect((await pair.admin.keys(`${pair.prefix}rate-limit:*`)).length).toBeGreaterThan(0);
   });
 
   it("shares the per-account back-off: failures on one instance slow the next attempt on the other", async () => {
@@ -115,12 +74,12 @@ describe.skipIf(!redisUrl)("instances sharing Redis", () => {
     expect((await me(b, session)).statusCode).toBe(200);
     // A revocation that reaches the database but whose message never arrives (as if published
     // while the subscribers were cut off).
-    await database.handle.db.transaction((tx) =>
+    await pair.database.handle.db.transaction((tx) =>
       revokeSessionsIn(a.app.auth, tx, session.user.id, { allExcept: null }, "test"),
     );
     expect((await me(b, session)).statusCode).toBe(200);
     // Cut every subscriber of this test's channel; they reconnect, re-subscribe and reload.
-    expect(await cutRevocationSubscribers(admin, prefix)).toBe(2);
+    expect(await cutRevocationSubscribers(pair.admin, pair.prefix)).toBe(2);
     const delay = await until(async () => (await me(b, session)).statusCode === 401, 5_000);
     expect(delay).toBeLessThan(5_000);
   });

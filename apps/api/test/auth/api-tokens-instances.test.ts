@@ -1,17 +1,9 @@
-import { randomBytes } from "node:crypto";
 import type { CreatedApiToken } from "@taskvault/contract/api-tokens";
 import type { Session } from "@taskvault/contract/auth";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  as,
-  buildTestApp,
-  createTestDatabase,
-  PASSWORD,
-  signUp,
-  type TestApp,
-  type TestDatabase,
-} from "../helpers/app.ts";
+import { as, PASSWORD, signUp, type TestApp } from "../helpers/app.ts";
+import { type InstancesOnRedis, twoInstancesOnRedis } from "../helpers/redis.ts";
+import { until } from "../helpers/until.ts";
 
 // Two app instances on one database and one Redis: a token verified (and cached) by one instance
 // is refused there at once when the other revokes it, through the session revocation broadcast.
@@ -19,38 +11,15 @@ import {
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.warn("\n[taskvault] API token cross-instance tests SKIPPED: TEST_REDIS_URL is not set\n");
 
-const prefix = `taskvault-tokens-${randomBytes(4).toString("hex")}:`;
-
-/** Polls every 5 ms; returns how long it took. */
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return performance.now() - started;
-}
-
 describe.skipIf(!redisUrl)("API tokens across instances sharing Redis", () => {
-  let database: TestDatabase;
+  let pair: InstancesOnRedis;
   let a: TestApp;
   let b: TestApp;
-
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: prefix, AUTH_KEY_SECRET: randomBytes(32).toString("base64") };
-    a = await buildTestApp(env, database);
-    b = await buildTestApp(env, database);
+    pair = await twoInstancesOnRedis(redisUrl!);
+    ({ a, b } = pair);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-    const admin = new Redis(redisUrl!);
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-    await admin.quit();
-  });
+  afterAll(() => pair?.close());
 
   async function createOn(t: TestApp, session: Session): Promise<CreatedApiToken> {
     const response = await as(

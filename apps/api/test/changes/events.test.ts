@@ -4,7 +4,8 @@ import type { Change } from "@taskvault/contract/changes";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp } from "../helpers/app.ts";
-import { listen, openStream, type SseEvent, until } from "./sse.ts";
+import { until } from "../helpers/until.ts";
+import { listen, openStream, type SseEvent } from "./sse.ts";
 
 // GET /api/v1/events over real HTTP (inject does not stream): frames, resume with Last-Event-ID,
 // heartbeats, limits, slow consumers, and the end of a revoked session's stream.
