@@ -71,7 +71,7 @@ function describeLinkFailure(error: unknown, name: string): { message: string; s
   }
   if (code === "email_unverified") {
     return {
-      message: `Confirm this account's email address first (use the link we emailed you), then sign in with ${name} again to link it.`,
+      message: `Confirm this account's email address first (use the link we emailed you), then come back here and press Link within 10 minutes of signing in with ${name}.`,
       signInAgain: false,
     };
   }
