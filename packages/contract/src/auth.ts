@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { characterCount, DateTime, hasNoNul, Id, NO_NUL_MESSAGE } from "./common.ts";
+import { StepUp, StepUpFactors } from "./mfa.ts";
 import { TimeZone } from "./todos.ts";
 
 export const PASSWORD_MIN = 8;
@@ -128,23 +129,22 @@ export const ResetPassword = z.strictObject({ token: EmailToken, newPassword: Pa
 export type ResetPassword = z.infer<typeof ResetPassword>;
 
 /** `PUT /api/v1/me/email` → 202 `Accepted`: a confirmation link goes to the new address. */
-export const ChangeEmail = z.strictObject({
-  email: Email,
-  password: z.string().min(1, "Enter your password").max(1024),
-});
+// An account without a password (single sign-on) confirms with a second factor (StepUp): the
+// password is required only of accounts that have one, which the API checks.
+export const ChangeEmail = StepUp.extend({ email: Email });
 export type ChangeEmail = z.infer<typeof ChangeEmail>;
 
 /** The body of a 202: the request is taken and a message is on its way (or, for forgot, may be). */
 export const Accepted = z.object({ message: z.string() });
 export type Accepted = z.infer<typeof Accepted>;
 
+/** An account without a password sets its first one, confirming with a second factor if it has one. */
 export const ChangePassword = z.strictObject({
-  currentPassword: z.string().min(1, "Enter your current password").max(1024),
+  currentPassword: z.string().min(1, "Enter your current password").max(1024).optional(),
+  ...StepUpFactors,
   newPassword: Password,
 });
 export type ChangePassword = z.infer<typeof ChangePassword>;
 
-export const DeleteMe = z.strictObject({
-  password: z.string().min(1, "Enter your password").max(1024),
-});
+export const DeleteMe = StepUp;
 export type DeleteMe = z.infer<typeof DeleteMe>;

@@ -21,15 +21,51 @@ export const RecoveryCode = z.string().trim().min(1, "Enter a recovery code").ma
 
 const PasswordInput = z.string().min(1, "Enter your password").max(1024);
 
+const ChallengeId = z.string().min(1).max(64);
+
+/** A WebAuthn response as `PublicKeyCredential.toJSON()` (or @simplewebauthn/browser) gives it. */
+const CredentialJson = z.looseObject({
+  id: z.string().min(1).max(1024),
+  rawId: z.string().min(1).max(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({ clientDataJSON: z.string().max(8192) }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.string().max(32).optional(),
+});
+
+export const AttestationResponse = CredentialJson.extend({
+  response: z.looseObject({
+    clientDataJSON: z.string().max(8192),
+    attestationObject: z.string().max(32768),
+    transports: z.array(z.string().max(32)).max(10).optional(),
+  }),
+});
+
+export const AssertionResponse = CredentialJson.extend({
+  response: z.looseObject({
+    clientDataJSON: z.string().max(8192),
+    authenticatorData: z.string().max(8192),
+    signature: z.string().max(2048),
+    userHandle: z.string().max(1024).nullish(),
+  }),
+});
+
 /**
- * Step-up proof for sensitive changes: the password; an account without one (single sign-on)
- * confirms with a second factor instead.
+ * The second factors a step-up takes from an account without a password: a TOTP code, a
+ * recovery code, or a passkey assertion made on a challenge from `POST /auth/passkey/options`.
  */
-export const StepUp = z.strictObject({
-  password: PasswordInput.optional(),
+export const StepUpFactors = {
   code: TotpCode.optional(),
   recoveryCode: RecoveryCode.optional(),
-});
+  challengeId: ChallengeId.optional(),
+  response: AssertionResponse.optional(),
+};
+
+/**
+ * Step-up proof for sensitive changes: the password; an account without one (single sign-on)
+ * confirms with a second factor instead (StepUpFactors).
+ */
+export const StepUp = z.strictObject({ password: PasswordInput.optional(), ...StepUpFactors });
 export type StepUp = z.infer<typeof StepUp>;
 
 /** ASVS 7.4.3: adding or removing a factor offers to end every other session. */
@@ -62,34 +98,6 @@ export const MfaRequired = z.object({
 export type MfaRequired = z.infer<typeof MfaRequired>;
 
 const MfaToken = z.string().min(1).max(256);
-const ChallengeId = z.string().min(1).max(64);
-
-/** A WebAuthn response as `PublicKeyCredential.toJSON()` (or @simplewebauthn/browser) gives it. */
-const CredentialJson = z.looseObject({
-  id: z.string().min(1).max(1024),
-  rawId: z.string().min(1).max(1024),
-  type: z.literal("public-key"),
-  response: z.looseObject({ clientDataJSON: z.string().max(8192) }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-  authenticatorAttachment: z.string().max(32).optional(),
-});
-
-export const AttestationResponse = CredentialJson.extend({
-  response: z.looseObject({
-    clientDataJSON: z.string().max(8192),
-    attestationObject: z.string().max(32768),
-    transports: z.array(z.string().max(32)).max(10).optional(),
-  }),
-});
-
-export const AssertionResponse = CredentialJson.extend({
-  response: z.looseObject({
-    clientDataJSON: z.string().max(8192),
-    authenticatorData: z.string().max(8192),
-    signature: z.string().max(2048),
-    userHandle: z.string().max(1024).nullish(),
-  }),
-});
 
 /**
  * `POST /auth/signin/mfa`: one of a TOTP code, a recovery code, or a passkey assertion made on a

@@ -30,6 +30,7 @@ import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
 import { notifySecurityEvent } from "./security-notices.ts";
 import { revokeSessionsIn, startSession } from "./sessions.ts";
+import { confirmStepUp } from "./step-up.ts";
 import { findUser, toUser } from "./users.ts";
 
 const UNIQUE_VIOLATION = "23505";
@@ -74,13 +75,6 @@ export function isUniqueViolation(error: unknown): boolean {
     if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
   }
   return false;
-}
-
-/** Wrong passwords on account changes are 401 invalid_credentials, like sign-in. */
-export async function checkPassword(ctx: AuthContext, user: typeof users.$inferSelect, password: string) {
-  if (!(await ctx.passwords.verify(user.passwordHash, password))) {
-    throw new AppError("invalid_credentials", "The password is incorrect");
-  }
 }
 
 export async function getMe(ctx: AuthContext, caller: Caller): Promise<User> {
@@ -136,7 +130,10 @@ export async function changePassword(
   client: ClientInfo,
 ): Promise<void> {
   const user = await findUser(ctx, caller.userId);
-  await checkPassword(ctx, user, input.currentPassword);
+  // An account without a password (single sign-on) sets its first one here, confirming with a
+  // second factor if it has one.
+  const { currentPassword: password, code, recoveryCode, challengeId, response } = input;
+  await confirmStepUp(ctx, user, { password, code, recoveryCode, challengeId, response }, "currentPassword");
   if (ctx.passwords.isCommon(input.newPassword)) throw commonPasswordError("newPassword");
   const passwordHash = await ctx.passwords.hash(input.newPassword);
   const revoked = await ctx.db.transaction(async (tx) => {
@@ -151,7 +148,7 @@ export async function changePassword(
 /** Deletes the account and everything it owns in one transaction; its tokens die at once. */
 export async function deleteAccount(ctx: AuthContext, caller: Caller, input: DeleteMe): Promise<void> {
   const user = await findUser(ctx, caller.userId);
-  await checkPassword(ctx, user, input.password);
+  await confirmStepUp(ctx, user, input);
   const revoked = await ctx.db.transaction(async (tx) => {
     const owned = await tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
     // API tokens share the revoked set with sessions: refused at once on every instance (their rows

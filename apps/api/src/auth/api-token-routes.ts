@@ -15,7 +15,8 @@ export const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Create an API token for scripts; `token` (tvk_…) is shown only in this answer",
         description:
-          "Needs `password`; an account without one confirms with `code` or `recoveryCode`. " +
+          "Needs `password`; an account without one confirms with `code`, `recoveryCode` or a passkey assertion " +
+          "(`challengeId` from POST /auth/passkey/options, `response`). " +
           "Scopes: todos:read, todos:write, lists:read, lists:write (a write scope includes its read). " +
           "`expiresAt` defaults to 90 days from now. Send the token as `Authorization: Bearer tvk_…`.",
         body: CreateApiToken,

@@ -6,12 +6,13 @@ import { mailOutbox, users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { enqueueMessage } from "../mail/outbox.ts";
 import { tooManyRequests } from "../plugins/rate-limit.ts";
-import { checkPassword, emailTaken, isUniqueViolation } from "./accounts.ts";
+import { emailTaken, isUniqueViolation } from "./accounts.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 import { dropEmailTokens, spendEmailToken } from "./email-tokens.ts";
 import { recordAuthEvent } from "./events.ts";
 import { invalidEmailToken } from "./recovery.ts";
 import { notifySecurityEvent } from "./security-notices.ts";
+import { confirmStepUp } from "./step-up.ts";
 import { findUser, toUser } from "./users.ts";
 
 export const VERIFICATION_SENT: Accepted = { message: "A new verification link is on its way." };
@@ -94,7 +95,8 @@ export async function requestEmailChange(
   client: ClientInfo,
 ): Promise<Accepted> {
   const user = await findUser(ctx, caller.userId);
-  await checkPassword(ctx, user, input.password);
+  const { password, code, recoveryCode, challengeId, response } = input;
+  await confirmStepUp(ctx, user, { password, code, recoveryCode, challengeId, response });
   if (input.email === user.email) {
     throw new AppError("validation_failed", "This is already the account's address", {
       errors: { email: ["This is already your email address"] },

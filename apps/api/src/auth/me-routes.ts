@@ -16,6 +16,10 @@ import { changePassword, deleteAccount, getMe, getPreferences, updateMe, updateP
 import { requestEmailChange, resendVerification } from "./email-verification.ts";
 import { listAuthEvents } from "./events.ts";
 
+/** The step-up every sensitive change asks for (auth/step-up.ts, decision 023). */
+const STEP_UP_NOTE =
+  "Needs `password`; an account without one confirms with a second factor: `code`, `recoveryCode`, " +
+  "or a passkey assertion (`challengeId` from POST /auth/passkey/options, `response`).";
 const tags = ["me"];
 
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -77,7 +81,8 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Change the email address: a confirmation link goes to the new one, a notice to the current one",
         description:
-          "The address changes when POST /auth/email/verify gets the link's token. 401 for a wrong password, 409 if the address is taken.",
+          "The address changes when POST /auth/email/verify gets the link's token. 401 for a wrong password, 409 if the address is taken. " +
+          STEP_UP_NOTE,
         body: ChangeEmail,
         response: { 202: Accepted },
       },
@@ -107,6 +112,9 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: "changePassword",
         tags,
         summary: "Change the password; every other session ends",
+        description:
+          "Needs `currentPassword`; an account without a password sets its first one, confirming with `code`, " +
+          "`recoveryCode` or a passkey (`challengeId`, `response`) when it has a second factor.",
         body: ChangePassword,
       },
     },
@@ -120,7 +128,13 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     {
       config: { unverifiedEmail: "allowed" },
-      schema: { operationId: "deleteAccount", tags, summary: "Delete the account and all its data", body: DeleteMe },
+      schema: {
+        operationId: "deleteAccount",
+        tags,
+        summary: "Delete the account and all its data",
+        description: STEP_UP_NOTE,
+        body: DeleteMe,
+      },
     },
     async (request, reply) => {
       await deleteAccount(app.auth, request.caller, request.body);

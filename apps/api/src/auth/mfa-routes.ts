@@ -30,7 +30,8 @@ import {
 
 const tags = ["second factors"];
 const stepUpNote =
-  "Needs `password`; an account without one confirms with `code` or `recoveryCode`. " +
+  "Needs `password`; an account without one confirms with `code`, `recoveryCode` or a passkey assertion " +
+  "(`challengeId` from POST /auth/passkey/options, `response`). " +
   "`endOtherSessions: true` ends every other session (ASVS 7.4.3).";
 
 export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {

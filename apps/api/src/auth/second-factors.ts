@@ -3,12 +3,15 @@
  * (auth/recovery-codes.ts), and passkeys (auth/passkeys.ts). This module holds what they share:
  * which ones an account has and checking a code. Decision 023.
  */
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { MfaMethod, MfaStatus } from "@taskvault/contract/mfa";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
 import { sessions, totpFactors } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
 import type { AuthContext, Caller } from "./context.ts";
+import { verifyPasskeyAssertion } from "./passkeys.ts";
 import { spendRecoveryCode } from "./recovery-codes.ts";
 import { decryptTotpSecret, matchTotpStep, spendTotpStep } from "./totp.ts";
 
@@ -55,6 +58,31 @@ export async function checkTotpCode(ctx: AuthContext, userId: string, code: stri
 
 export const checkRecoveryCode = (ctx: AuthContext, userId: string, code: string) =>
   spendRecoveryCode(ctx.db, ctx.recoveryCodeKey, userId, code);
+
+/**
+ * Checks an assertion by one of this account's passkeys, made on a challenge from
+ * `POST /auth/passkey/options` (spent whatever the outcome); false for any refusal.
+ */
+export function checkPasskeyAssertion(
+  ctx: AuthContext,
+  userId: string,
+  challengeId: string,
+  response: unknown,
+): Promise<boolean> {
+  return verifyPasskeyAssertion(
+    ctx.db,
+    ctx.relyingParty,
+    challengeId,
+    response as AuthenticationResponseJSON,
+    userId,
+  ).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof AppError) return false;
+      throw error;
+    },
+  );
+}
 
 /** Marks the caller's session as one that has shown a second factor (it enrolled or used one). */
 export async function markSessionSecondFactor(tx: Executor, caller: Caller): Promise<void> {

@@ -24,7 +24,13 @@ import { AppError } from "../errors.ts";
 import type { AuthContext, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPasskeyAssertion } from "./passkeys.ts";
-import { checkRecoveryCode, checkTotpCode, readMfaStatus, secondFactorMethods } from "./second-factors.ts";
+import {
+  checkPasskeyAssertion,
+  checkRecoveryCode,
+  checkTotpCode,
+  readMfaStatus,
+  secondFactorMethods,
+} from "./second-factors.ts";
 import { startSession } from "./sessions.ts";
 
 const MFA_TOKEN_PREFIX = "tvm_";
@@ -196,17 +202,5 @@ export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa,
 function checkSecondFactor(ctx: AuthContext, userId: string, input: SignInMfa): Promise<boolean> {
   if ("code" in input) return checkTotpCode(ctx, userId, input.code);
   if ("recoveryCode" in input) return checkRecoveryCode(ctx, userId, input.recoveryCode);
-  return verifyPasskeyAssertion(
-    ctx.db,
-    ctx.relyingParty,
-    input.challengeId,
-    input.response as unknown as AuthenticationResponseJSON,
-    userId,
-  ).then(
-    () => true,
-    (error: unknown) => {
-      if (error instanceof AppError) return false;
-      throw error;
-    },
-  );
+  return checkPasskeyAssertion(ctx, userId, input.challengeId, input.response);
 }

@@ -3,7 +3,15 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { mailOutbox, users } from "../../src/db/schema.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
-import { codeAt, enableTotp, freezeClockMidStep, secondStep, signInWithPassword } from "../helpers/mfa.ts";
+import { createSoftwareAuthenticator } from "../helpers/authenticator.ts";
+import {
+  advanceSteps,
+  codeAt,
+  enableTotp,
+  freezeClockMidStep,
+  secondStep,
+  signInWithPassword,
+} from "../helpers/mfa.ts";
 import { loginAt, startOpenIdProvider, type TestOpenIdProvider } from "../helpers/oidc-provider.ts";
 
 const PUBLIC_URL = "http://localhost:3000";
@@ -399,6 +407,188 @@ describe("the second factor after single sign-on", () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().accessToken).toEqual(expect.any(String));
     expect(response.json().user.id).toBe(session.user.id);
+  });
+});
+
+describe("an account without a password confirms sensitive changes with a second factor", () => {
+  /** A provider account's own Taskvault account (no password) with an authenticator app set up. */
+  async function passwordlessWithTotp() {
+    freezeClockMidStep();
+    const username = person({ amr: ["pwd"] });
+    const session = (await signInAs(username)).response.json();
+    const api = as(t.app, session);
+    // No factor yet: nothing stronger than the session to show, so none is asked for.
+    const started = await api({ method: "POST", url: "/api/v1/me/mfa/totp", payload: {} });
+    expect(started.statusCode).toBe(200);
+    const { secret } = started.json();
+    const confirmed = await api({
+      method: "POST",
+      url: "/api/v1/me/mfa/totp/confirm",
+      payload: { code: codeAt(secret) },
+    });
+    expect(confirmed.statusCode).toBe(200);
+    advanceSteps(1);
+    return { username, session, api, secret, recoveryCodes: confirmed.json().recoveryCodes as string[] };
+  }
+
+  const expectInvalidCode = (response: { statusCode: number; json(): { code: string } }) => {
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe("invalid_code");
+  };
+
+  it("single sign-on still asks such an account for its second factor", async () => {
+    const { username, session, secret } = await passwordlessWithTotp();
+    const step = (await signInAs(username)).response.json();
+    expect(step).toMatchObject({ mfaRequired: true, methods: ["totp", "recovery_code"] });
+    expect(step.accessToken).toBeUndefined();
+    const finished = await secondStep(t.app, { mfaToken: step.mfaToken, code: codeAt(secret) });
+    expect(finished.json().user.id).toBe(session.user.id);
+  });
+
+  it("an API token, new recovery codes and the email change take a code, not a password", async () => {
+    const { api, secret, recoveryCodes, session } = await passwordlessWithTotp();
+    const token = { name: "script", scopes: ["todos:read"] };
+    expectInvalidCode(await api({ method: "POST", url: "/api/v1/me/tokens", payload: token }));
+    expectInvalidCode(
+      await api({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, password: "any password at all" } }),
+    );
+    expect(
+      (await api({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, code: codeAt(secret) } })).statusCode,
+    ).toBe(201);
+    // That code is spent: it does not confirm a second change.
+    expectInvalidCode(
+      await api({ method: "POST", url: "/api/v1/me/mfa/recovery-codes", payload: { code: codeAt(secret) } }),
+    );
+    const renewed = await api({
+      method: "POST",
+      url: "/api/v1/me/mfa/recovery-codes",
+      payload: { recoveryCode: recoveryCodes[0] },
+    });
+    expect(renewed.statusCode).toBe(200);
+    const fresh = renewed.json().recoveryCodes as string[];
+
+    const newEmail = uniqueEmail("moved");
+    expectInvalidCode(await api({ method: "PUT", url: "/api/v1/me/email", payload: { email: newEmail } }));
+    const moved = await api({
+      method: "PUT",
+      url: "/api/v1/me/email",
+      payload: { email: newEmail, recoveryCode: fresh[0] },
+    });
+    expect(moved.statusCode).toBe(202);
+    const queued = await t.database.handle.db.select().from(mailOutbox).where(eq(mailOutbox.userId, session.user.id));
+    expect(queued.map((row) => row.recipient)).toContain(newEmail);
+  });
+
+  it("setting a first password takes a code; from then on the password is what is asked", async () => {
+    const { api, secret, session } = await passwordlessWithTotp();
+    const newPassword = "a first password of my own";
+    expectInvalidCode(await api({ method: "PUT", url: "/api/v1/me/password", payload: { newPassword } }));
+    const set = await api({
+      method: "PUT",
+      url: "/api/v1/me/password",
+      payload: { newPassword, code: codeAt(secret) },
+    });
+    expect(set.statusCode).toBe(204);
+    // The password signs in now (with the second factor, as always).
+    expect((await signInWithPassword(t.app, session.user.email, newPassword)).json().mfaRequired).toBe(true);
+    advanceSteps(1);
+    const token = { name: "script", scopes: ["todos:read"] };
+    const codeOnly = await api({
+      method: "POST",
+      url: "/api/v1/me/tokens",
+      payload: { ...token, code: codeAt(secret) },
+    });
+    expect(codeOnly.statusCode).toBe(422);
+    expect(
+      (await api({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, password: newPassword } }))
+        .statusCode,
+    ).toBe(201);
+  });
+
+  it("deleting the account takes a code", async () => {
+    const { api, secret, session } = await passwordlessWithTotp();
+    expectInvalidCode(await api({ method: "DELETE", url: "/api/v1/me", payload: {} }));
+    expect((await api({ method: "DELETE", url: "/api/v1/me", payload: { code: codeAt(secret) } })).statusCode).toBe(
+      204,
+    );
+    const [row] = await t.database.handle.db.select().from(users).where(eq(users.id, session.user.id));
+    expect(row).toBeUndefined();
+  });
+
+  it("removing the authenticator app takes a code", async () => {
+    const { api, secret } = await passwordlessWithTotp();
+    expectInvalidCode(await api({ method: "DELETE", url: "/api/v1/me/mfa/totp", payload: {} }));
+    expect(
+      (await api({ method: "DELETE", url: "/api/v1/me/mfa/totp", payload: { code: codeAt(secret) } })).statusCode,
+    ).toBe(204);
+    expect((await api({ method: "GET", url: "/api/v1/me/mfa" })).json()).toEqual({
+      totp: false,
+      passkeys: 0,
+      recoveryCodesLeft: 0,
+    });
+  });
+
+  it("an account whose only factor is a passkey confirms with the passkey", async () => {
+    const session = (await signInAs(person())).response.json();
+    const api = as(t.app, session);
+    const authenticator = createSoftwareAuthenticator({ origin: PUBLIC_URL, rpId: new URL(PUBLIC_URL).hostname });
+    const creation = (await api({ method: "POST", url: "/api/v1/me/passkeys/options" })).json();
+    const added = await api({
+      method: "POST",
+      url: "/api/v1/me/passkeys",
+      payload: { name: "Phone", response: authenticator.register(creation) },
+    });
+    expect(added.statusCode).toBe(201);
+    const assertion = async (overrides: Parameters<typeof authenticator.authenticate>[1] = {}) => {
+      const { challengeId, options } = (
+        await t.app.inject({ method: "POST", url: "/api/v1/auth/passkey/options" })
+      ).json();
+      return { challengeId, response: authenticator.authenticate(options, overrides) };
+    };
+    const token = { name: "script", scopes: ["todos:read"] };
+    expectInvalidCode(await api({ method: "POST", url: "/api/v1/me/tokens", payload: token }));
+    expectInvalidCode(
+      await api({
+        method: "POST",
+        url: "/api/v1/me/tokens",
+        payload: { ...token, ...(await assertion({ tamperSignature: true })) },
+      }),
+    );
+    // Another account's passkey proves nothing here.
+    const other = (await signInAs(person())).response.json();
+    const otherAuthenticator = createSoftwareAuthenticator({ origin: PUBLIC_URL, rpId: new URL(PUBLIC_URL).hostname });
+    const otherCreation = (await as(t.app, other)({ method: "POST", url: "/api/v1/me/passkeys/options" })).json();
+    await as(
+      t.app,
+      other,
+    )({
+      method: "POST",
+      url: "/api/v1/me/passkeys",
+      payload: { name: "Other", response: otherAuthenticator.register(otherCreation) },
+    });
+    const { challengeId, options } = (
+      await t.app.inject({ method: "POST", url: "/api/v1/auth/passkey/options" })
+    ).json();
+    expectInvalidCode(
+      await api({
+        method: "POST",
+        url: "/api/v1/me/tokens",
+        payload: { ...token, challengeId, response: otherAuthenticator.authenticate(options) },
+      }),
+    );
+    const proof = await assertion();
+    expect((await api({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, ...proof } })).statusCode).toBe(
+      201,
+    );
+    // Its challenge is spent.
+    expectInvalidCode(await api({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, ...proof } }));
+    // And the last passkey goes with the passkey's say-so.
+    const removed = await api({
+      method: "DELETE",
+      url: `/api/v1/me/passkeys/${added.json().id}`,
+      payload: await assertion(),
+    });
+    expect(removed.statusCode).toBe(204);
   });
 });
 
