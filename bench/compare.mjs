@@ -1,4 +1,5 @@
 // node bench/compare.mjs [--db postgres|pglite] [--duration 5] [--rounds 3] [--scenarios list,create,toggle]
+//   (also sharedOwnList, sharedMemberList, sharedOwnAll, sharedMemberAll: scenarios.mjs, PostgreSQL)
 //   BEFORE.js AFTER.js …
 // Before/after figures for a change: API bundles (e.g. copies of apps/api/dist/server.js built
 // before and after it) run side by side on one seeded database and are measured in interleaved
@@ -8,7 +9,7 @@ import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { openDatabaseCpu } from "./database-cpu.mjs";
-import { apiEnv, freshPglite, freshPostgres, seed } from "./fixtures.mjs";
+import { apiEnv, freshPglite, freshPostgres, markVerified, seed, seedSharing } from "./fixtures.mjs";
 import { load } from "./load.mjs";
 import { freePort, startProcess, stopProcess } from "./processes.mjs";
 import { requestsFor } from "./scenarios.mjs";
@@ -39,6 +40,16 @@ try {
     port,
   });
   const fixture = await seed(`http://127.0.0.1:${port}`, { readers: 4, writers: 4, todosPerUser: 50 });
+  if (scenarios.some((scenario) => scenario.startsWith("shared"))) {
+    // As run.mjs seeds the shared scenario (PostgreSQL: the seeding API keeps running meanwhile).
+    if (options.db !== "postgres") throw new Error("the shared scenarios compare on PostgreSQL only");
+    fixture.shared = await seedSharing(`http://127.0.0.1:${port}`, {
+      owners: 10,
+      members: 4,
+      todosPerList: 50,
+      verify: (emails) => markVerified(database.env, emails),
+    });
+  }
   await stopProcess(first);
   const servers = [];
   for (const [index, bundle] of bundles.entries()) {

@@ -266,7 +266,7 @@ export const todos = pgTable(
 );
 
 /**
- * The members of a shared list other than its owner (docs/decisions/024-shared-lists.md). Rows lead
+ * The members of a shared list other than its owner (docs/decisions/026-shared-lists.md). Rows lead
  * with the list's owner, like the list and its todos, so a list's audience is read on the owner's
  * shard; `list_members_member_idx` is the reverse index a member's request starts from (which
  * lists, of which owners, may I see).

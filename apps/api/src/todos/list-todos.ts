@@ -10,6 +10,7 @@ import { PRIORITIES, type TodoColumns, todoJson } from "./todo-json.ts";
 import {
   firstPageRowsOnPostgres,
   isoInstant,
+  memberFirstPageRowsOnPostgres,
   pageQuery,
   pageRowsQuery,
   type SortKey,
@@ -160,6 +161,12 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
       ? await ownFirstPage(db, userId, query, keys)
       : undefined;
   if (firstPage !== undefined && firstPage !== SHARES_LISTS && firstPage !== NO_OWN_TODOS) return firstPage;
+  if (firstPage !== undefined && databaseKind(db) === "postgres") {
+    // A member's (or someone's without todos) first page: one more prepared statement, not a
+    // query for their lists and then a page built for them (decision 026, bench "shared").
+    const rows = await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch: query.limit + 1 });
+    return pageFromRows(rows, query, keys);
+  }
   const visible = await visibleScope(db, userId, query);
   if (!visible || (visible.own && firstPage === NO_OWN_TODOS)) return EMPTY_PAGE;
   const conditions = filters(visible.scope, userId, query, now);

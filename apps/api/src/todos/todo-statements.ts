@@ -177,6 +177,33 @@ const firstPageRows = preparedQueries("list_todo_rows");
 const selectFirstPageRows = (db: Database, sort: TodoSort, keys: SortKey[]) =>
   firstPageRows(db, sort, () => ownFirstPageRowsQuery(db, keys));
 
+/**
+ * The unfiltered first page of a member of shared lists, on PostgreSQL: their own todos and those
+ * of every list shared with them, in one statement (in place of asking for the lists, then for a
+ * page built for them). Each branch is ordered and cut to the page first — the own todos along
+ * todos_position_idx and the like, each shared list (list_members_member_idx, then its owner's
+ * rows) on its own — so no branch reads more than a page however long the lists are; the union,
+ * named `todos` like the table, is ordered by the same keys.
+ */
+const memberFirstPageRowsQuery = (db: Executor, keys: SortKey[]) => {
+  const ordered = sql.join(orderBy(keys), sql`, `);
+  const [userId, fetch] = [value("userId"), value("fetch")];
+  const visible = sql`((select * from ${todos} where ${todos.userId} = ${userId} order by ${ordered} limit ${fetch})
+    union all
+    (select "todos".* from ${listMembers} cross join lateral (select * from ${todos}
+        where ${todos.userId} = ${listMembers.ownerId} and ${todos.listId} = ${listMembers.listId}
+        order by ${ordered} limit ${fetch}) as "todos"
+      where ${listMembers.memberId} = ${userId})) as "todos"`;
+  return db
+    .select(TODO_COLUMNS)
+    .from(visible)
+    .orderBy(...orderBy(keys))
+    .limit(fetch);
+};
+const memberFirstPageRows = preparedQueries("list_member_todo_rows");
+const selectMemberFirstPageRows = (db: Database, sort: TodoSort, keys: SortKey[]) =>
+  memberFirstPageRows(db, sort, () => memberFirstPageRowsQuery(db, keys));
+
 /** What drizzle keeps of a prepared postgres.js query: its SQL, its bound values, its client. */
 interface PreparedOnPostgres {
   queryString: string;
@@ -198,16 +225,33 @@ export async function firstPageRowsOnPostgres(
   keys: SortKey[],
   values: { userId: string; fetch: number },
 ): Promise<{ rows: TodoColumns[]; sharesLists: boolean | undefined }> {
-  const prepared = selectFirstPageRows(db, sort, keys) as unknown as PreparedOnPostgres;
-  const rows = await prepared.client.unsafe(prepared.queryString, fillPlaceholders(prepared.params, values)).values();
+  const rows = await valuesOf(selectFirstPageRows(db, sort, keys), values);
   return {
-    rows: rows.map((columns) => {
-      const row: Record<string, unknown> = {};
-      for (let index = 0; index < COLUMN_NAMES.length; index++) row[COLUMN_NAMES[index]!] = columns[index];
-      return row as unknown as TodoColumns;
-    }),
+    rows: rows.map(namedColumns),
     sharesLists: rows.length === 0 ? undefined : rows[0]![COLUMN_NAMES.length] === true,
   };
+}
+
+/** The unfiltered first page's rows of a member of shared lists (memberFirstPageRowsQuery), likewise. */
+export async function memberFirstPageRowsOnPostgres(
+  db: Database,
+  sort: TodoSort,
+  keys: SortKey[],
+  values: { userId: string; fetch: number },
+): Promise<TodoColumns[]> {
+  return (await valuesOf(selectMemberFirstPageRows(db, sort, keys), values)).map(namedColumns);
+}
+
+/** A prepared statement's SQL run as it is, its rows as value arrays (see firstPageRowsOnPostgres). */
+function valuesOf(query: unknown, values: Record<string, unknown>): Promise<unknown[][]> {
+  const prepared = query as PreparedOnPostgres;
+  return prepared.client.unsafe(prepared.queryString, fillPlaceholders(prepared.params, values)).values();
+}
+
+function namedColumns(columns: unknown[]): TodoColumns {
+  const row: Record<string, unknown> = {};
+  for (let index = 0; index < COLUMN_NAMES.length; index++) row[COLUMN_NAMES[index]!] = columns[index];
+  return row as unknown as TodoColumns;
 }
 
 /** New todos go last: one more than the user's highest position. */

@@ -176,6 +176,39 @@ describe("todos of a shared list", () => {
     expect((await page(member)).items.map((todo) => todo.id)).toEqual([own.id]);
   });
 
+  it("give a member one first page of their own and their shared lists' todos, in every order, that its cursor continues", async () => {
+    const member = await person(t);
+    const owners = [await person(t), await person(t)];
+    const expected: string[] = [];
+    const add = async (who: Person, listId: string | undefined, title: string, extra: Record<string, unknown>) =>
+      expected.push((await createTodo(who, { title, ...(listId && { listId }), ...extra })).id);
+    await add(member, undefined, "own b", { priority: "high", dueAt: "2031-01-02T10:00:00.000Z" });
+    await add(member, undefined, "Own a", {});
+    for (const [index, owner] of owners.entries()) {
+      const list = await createList(owner);
+      await add(owner, list.id, `Shared ${index} x`, { priority: "low", dueAt: "2031-01-01T10:00:00.000Z" });
+      await add(owner, list.id, `shared ${index} y`, { priority: "high", position: 0.5 });
+      await createTodo(owner, { title: "Not shared" });
+      await share(owner, list.id, member, index === 0 ? "viewer" : "editor");
+    }
+    for (const sort of ["position", "created", "-created", "due", "priority", "title"]) {
+      const whole = (await member.call({ method: "GET", url: `/api/v1/todos?sort=${sort}&limit=100` })).json();
+      expect(whole.nextCursor).toBeNull();
+      // Two at a time: the first page as above, the rest through cursors (another statement).
+      const walked: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/v1/todos?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+        const page = (await member.call({ method: "GET", url })).json();
+        walked.push(...page.items.map((todo: { id: string }) => todo.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const ids = whole.items.map((todo: { id: string }) => todo.id);
+      expect(ids, sort).toEqual(walked);
+      expect([...ids].sort(), sort).toEqual([...expected].sort());
+    }
+  });
+
   it("refuse an assignee who is not a member (422)", async () => {
     const owner = await person(t);
     const stranger = await person(t);
