@@ -101,7 +101,7 @@ async function signUpAt(base, label) {
   return { id: session.user.id, email, token: session.accessToken, todoIds: [] };
 }
 
-export async function seed(base, { readers, writers, todosPerUser, manyWriters = 0 }) {
+export async function seed(base, { readers, writers, todosPerUser, manyWriters = 0, apiTokens = false }) {
   const signUp = (label) => signUpAt(base, label);
   const users = [];
   for (let i = 0; i < readers + writers + 1; i++) users.push(await signUp(`user${i}`));
@@ -119,6 +119,16 @@ export async function seed(base, { readers, writers, todosPerUser, manyWriters =
   // The multi-user write scenario's users: signed up, no todos of their own yet.
   const crowd = [];
   for (let i = 0; i < manyWriters; i++) crowd.push(await signUp(`writer${i}`));
+  // Issue 17: each reader's read-only API token, created as Settings does (after the password).
+  if (apiTokens) {
+    for (const user of users.slice(0, readers)) {
+      const created = await call(base, "POST", "/api/v1/me/tokens", {
+        token: user.token,
+        body: { name: "bench", scopes: ["todos:read"], password: PASSWORD },
+      });
+      user.apiToken = created.token;
+    }
+  }
   const page = await call(base, "GET", "/api/v1/todos", { token: users[0].token });
   if (page.items.length !== Math.min(50, todosPerUser)) throw new Error("seeded list has the wrong length");
   return {

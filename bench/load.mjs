@@ -45,7 +45,7 @@ export async function load({ url, requests, duration, amount, connections = 10, 
   });
 }
 
-function summary(latencies, seconds, failed, { pid, cpuBefore, databaseSeconds = null }) {
+export function summary(latencies, seconds, failed, { pid, cpuBefore, databaseSeconds = null }) {
   const cpuAfter = pid ? cpuSeconds(pid) : null;
   latencies.sort((a, b) => a - b);
   return {

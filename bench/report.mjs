@@ -86,6 +86,26 @@ function sharedTable(db) {
   return rows.join("\n");
 }
 
+/** Issues 16 and 17: the other ways in, each against the usual way in the same rounds. */
+function waysInTable(db) {
+  const rows = [
+    "| scenario | req/s | p50 ms | p99 ms | CPU µs/req | DB µs/req | failed | ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  const row = (label, run, ratio) => {
+    if (run)
+      rows.push(
+        `| ${label} | ${num(run.rps, 1)} | ${num(run.p50, 2)} | ${num(run.p99, 2)} | ${num(run.cpuUs)} | ${num(run.dbCpuUs)} | ${run.failed} | ${ratio === undefined ? "" : pct(ratio)} |`,
+      );
+  };
+  const signIns = db.runs.totpSignin;
+  row("sign-in, password only (sign-ins/s)", signIns?.password);
+  row("sign-in with TOTP: password step + code (sign-ins/s)", signIns?.totp, db.ratios.totpSignin?.totpVsPassword);
+  row("list 50 todos, JWT access token", db.runs.tokenList?.jwt);
+  row("list 50 todos, API token (todos:read)", db.runs.tokenList?.apiToken, db.ratios.tokenList?.apiTokenVsJwt);
+  return rows.length > 2 ? rows.join("\n") : null;
+}
+
 function scaleOutTable(db) {
   if (!db.scaleOut) return null;
   const rows = [
@@ -137,7 +157,7 @@ function targets(results) {
           : null,
         cpu === null ? null : `auth adds ${pct(cpu)} CPU per request`,
       ].filter(Boolean);
-      // The pairs decide when there are any (compareAuthOff in run.mjs), the rounds otherwise.
+      // The pairs decide when there are any (comparePairs in run.mjs), the rounds otherwise.
       const ratio = paired ?? ratios.list.authOffVsApi;
       add(
         db.kind,
@@ -176,6 +196,32 @@ function targets(results) {
         "BFF list p99 ≤ 15 ms at 200 req/s (issue 3)",
         `${num(runs.bffRate.bff.p99, 2)} ms`,
         runs.bffRate.bff.p99 <= 15,
+      );
+    }
+    const totp = ratios.totpSignin?.totpVsPassword;
+    if (totp != null) {
+      const { password, totp: withCode } = runs.totpSignin;
+      add(
+        db.kind,
+        "(issue 16) TOTP sign-ins/s ≥ 0.9× password-only",
+        `${pct(totp)} (${num(withCode.rps, 1)} vs ${num(password.rps, 1)}/s; ${withCode.failed + password.failed} failed)`,
+        totp >= 0.9 && withCode.failed === 0,
+      );
+    }
+    if (ratios.tokenList?.apiTokenVsJwt != null) {
+      const { jwt, apiToken } = runs.tokenList;
+      // The pairs decide when there are any, as for auth off.
+      const token = ratios.tokenList.apiTokenPaired ?? ratios.tokenList.apiTokenVsJwt;
+      const details = [
+        db.tokenPairs ? `${db.tokenPairs.length} ABBA pairs of short runs` : null,
+        `rounds: ${pct(ratios.tokenList.apiTokenVsJwt)}, ${num(apiToken.rps)} vs ${num(jwt.rps)} req/s`,
+        `CPU per request ${num(apiToken.cpuUs)} vs ${num(jwt.cpuUs)} µs`,
+      ].filter(Boolean);
+      add(
+        db.kind,
+        "(issue 17) API-token list ≥ 0.9× JWT list req/s",
+        `${pct(token)} (${details.join("; ")})`,
+        token >= 0.9 && apiToken.failed === 0,
       );
     }
     if (db.rssPeakMb) {
@@ -255,6 +301,9 @@ export function renderReport({ results, skipped, meta }) {
     if (againstNaive) lines.push("Against the naive baseline (issue 14):", "", againstNaive, "");
     const shared = sharedTable(db);
     if (shared) lines.push("Shared lists, the owners' reads and their members' (issue 18):", "", shared, "");
+    const waysIn = waysInTable(db);
+    if (waysIn)
+      lines.push("Other ways in (issues 16 and 17; ratio = against the row above, same rounds):", "", waysIn, "");
     const scaleOut = scaleOutTable(db);
     if (scaleOut) lines.push("Scale-out, two API instances on one database (issue 14):", "", scaleOut, "");
     const extras = [
@@ -266,6 +315,7 @@ export function renderReport({ results, skipped, meta }) {
       `load average (1 min) when this database's runs began: ${num(db.loadAverage, 1)}`,
       db.signinsPerSecond !== undefined ? `sign-ins served during the flood: ${num(db.signinsPerSecond, 1)}/s` : null,
       db.webStartupMs ? `web app start-up: ${num(db.webStartupMs)} ms` : null,
+      db.totpAccounts ? `accounts with an authenticator app enrolled for the TOTP sign-ins: ${db.totpAccounts}` : null,
       ...db.notes,
     ].filter(Boolean);
     lines.push(...extras.map((line) => `- ${line}`), "");

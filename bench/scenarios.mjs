@@ -4,6 +4,8 @@
 /** Where the todo collection lives and how a user is named, per target. */
 const TARGETS = {
   api: { path: "/api/v1/todos", who: (user) => ({ authorization: `Bearer ${user.token}` }) },
+  // Issue 17: the same API, the caller named by a read-only API token (tvk_…) instead of a JWT.
+  apiToken: { path: "/api/v1/todos", who: (user) => ({ authorization: `Bearer ${user.apiToken}` }) },
   authOff: { path: "/api/v1/todos", who: (user) => ({ "x-user-id": user.id }) },
   baseline: { path: "/todos", who: (user) => ({ "x-user-id": user.id }) },
   naive: { path: "/todos", who: (user) => ({ "x-user-id": user.id }) },
