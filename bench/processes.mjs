@@ -102,9 +102,10 @@ export function sampleRss(pid) {
 }
 
 /** CPU time (user + system) a process has used so far, in seconds, from /proc (Linux); null elsewhere. */
-export function cpuSeconds(pid) {
+export function cpuSeconds(pid, thread) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // With `thread`, that one thread's CPU time (the main thread's id is the process's).
+    const stat = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, "utf8");
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
