@@ -1,66 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp } from "./helpers/app.ts";
-
-// Every route the app declares, read from Fastify's own route tree, so a route added tomorrow is
-// checked without anyone listing it here.
-function declaredRoutes(tree: string): { method: string; url: string }[] {
-  const routes: { method: string; url: string }[] = [];
-  const parents: string[] = [];
-  for (const line of tree.split("\n")) {
-    const match = /^([│ ]*)[├└]── (\S*)(?: \(([^)]*)\))?/.exec(line);
-    if (!match) continue;
-    const depth = match[1]!.length / 4;
-    const url = (parents[depth - 1] ?? "") + match[2];
-    parents[depth] = url;
-    parents.length = depth + 1;
-    for (const method of (match[3] ?? "").split(", ").filter(Boolean)) routes.push({ method, url });
-  }
-  return routes;
-}
-
-/** The only routes that answer without a token. Everything else must say 401. */
-const PUBLIC = [
-  "GET /healthz",
-  "GET /readyz",
-  "GET /.well-known/jwks.json",
-  "GET /openapi.json",
-  "GET /api/v1/auth/config",
-  "POST /api/v1/auth/signup",
-  "POST /api/v1/auth/signin",
-  "POST /api/v1/auth/refresh",
-  "POST /api/v1/auth/signin/mfa",
-  "POST /api/v1/auth/passkey/options",
-  "POST /api/v1/auth/passkey",
-  "POST /api/v1/auth/email/verify",
-  "POST /api/v1/auth/password/forgot",
-  "POST /api/v1/auth/password/reset",
-  "GET /api/v1/auth/oidc",
-  "POST /api/v1/auth/oidc/start",
-  "POST /api/v1/auth/oidc/callback",
-];
-const isPublic = ({ method, url }: { method: string; url: string }) =>
-  PUBLIC.includes(`${method} ${url}`) || url === "/docs" || url.startsWith("/docs/") || url.startsWith("/docs*");
+import { concreteUrl, type DeclaredRoute, declaredRoutes, isPublicRoute, PUBLIC_ROUTES } from "./helpers/routes.ts";
 
 let t: TestApp;
-let routes: { method: string; url: string }[];
+let routes: DeclaredRoute[];
 beforeAll(async () => {
   t = await buildTestApp();
-  routes = declaredRoutes(t.app.printRoutes({ commonPrefix: false })).filter((route) => route.method !== "HEAD");
+  routes = declaredRoutes(t.app);
 });
 afterAll(() => t?.close());
 
 describe("route authentication", () => {
   it("reads every declared route, the public ones included", () => {
     expect(routes.length).toBeGreaterThan(25);
-    for (const entry of PUBLIC) {
+    for (const entry of PUBLIC_ROUTES) {
       expect(routes.map(({ method, url }) => `${method} ${url}`)).toContain(entry);
     }
   });
 
   it("answers 401 without a token on every route that is not deliberately public", async () => {
     const unprotected: string[] = [];
-    for (const route of routes.filter((candidate) => !isPublic(candidate))) {
-      const url = route.url.replaceAll(/:\w+/g, "01890000-0000-7000-8000-000000000000");
+    for (const route of routes.filter((candidate) => !isPublicRoute(candidate))) {
+      const url = concreteUrl(route);
       const response = await t.app.inject({ method: route.method as "GET", url, payload: {} });
       if (response.statusCode !== 401) unprotected.push(`${route.method} ${route.url} → ${response.statusCode}`);
     }
@@ -72,7 +33,7 @@ describe("route authentication", () => {
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const url = path.replaceAll(/\{(\w+)\}/g, ":$1");
-        const expected = isPublic({ method: method.toUpperCase(), url }) ? [] : [{ bearer: [] }];
+        const expected = isPublicRoute({ method: method.toUpperCase(), url }) ? [] : [{ bearer: [] }];
         expect(operation.security, `${method} ${path}`).toEqual(expected);
       }
     }
@@ -102,8 +63,8 @@ describe("API tokens on every route", () => {
     const refusing: string[] = [];
     const accepting: string[] = [];
     const wrong: string[] = [];
-    for (const route of routes.filter((candidate) => !isPublic(candidate))) {
-      const url = route.url.replaceAll(/:\w+/g, "01890000-0000-7000-8000-000000000000");
+    for (const route of routes.filter((candidate) => !isPublicRoute(candidate))) {
+      const url = concreteUrl(route);
       const response = await as(t.app, { accessToken: token })({ method: route.method as "GET", url, payload: {} });
       const name = `${route.method} ${route.url}`;
       const code = String(response.headers["content-type"]).includes("json") ? response.json().code : undefined;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
+import { concreteUrl, declaredRoutes, isPublicRoute } from "../helpers/routes.ts";
 import { startMailbox, type TestMailbox, tokenOf } from "../helpers/smtp.ts";
 
 // The deployment's account policies: AUTH_SIGNUP=closed, AUTH_REQUIRE_VERIFIED_EMAIL=true, and the
@@ -73,6 +74,33 @@ describe("AUTH_REQUIRE_VERIFIED_EMAIL=true", () => {
     });
     expect(verified.statusCode).toBe(200);
     expect((await api({ method: "GET", url: "/api/v1/todos" })).statusCode).toBe(200);
+  });
+
+  it("opens exactly GET /me, resending, signing out and deleting to an unverified account, on every declared route", async () => {
+    // Read from the app's route tree: a route added later is refused unless it says otherwise.
+    const allowed = [
+      "GET /api/v1/me",
+      "POST /api/v1/me/email/verification",
+      "POST /api/v1/auth/signout",
+      "POST /api/v1/auth/signout-all",
+      "DELETE /api/v1/me",
+    ];
+    const session = await signUp(t.app);
+    const api = as(t.app, session);
+    const open: string[] = [];
+    for (const route of declaredRoutes(t.app).filter((candidate) => !isPublicRoute(candidate))) {
+      const name = `${route.method} ${route.url}`;
+      if (allowed.includes(name)) continue;
+      const response = await api({ method: route.method as "GET", url: concreteUrl(route), payload: {} });
+      const code = String(response.headers["content-type"]).includes("json") ? response.json().code : undefined;
+      if (response.statusCode !== 403 || code !== "email_unverified")
+        open.push(`${name} → ${response.statusCode} ${code}`);
+    }
+    expect(open).toEqual([]);
+    // The allowed ones answer (this session signs out last).
+    expect((await api({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(200);
+    expect((await api({ method: "POST", url: "/api/v1/me/email/verification" })).statusCode).not.toBe(403);
+    expect((await api({ method: "POST", url: "/api/v1/auth/signout" })).statusCode).toBe(204);
   });
 
   it("lets an unverified account sign out, sign out everywhere and delete itself", async () => {
