@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { type Session, User } from "@taskvault/contract/auth";
-import { eq, sql } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { emailTokens, mailOutbox } from "../../src/db/schema.ts";
 import { listen, openStream } from "../changes/sse.ts";
@@ -204,6 +205,24 @@ describe("forgotten password", () => {
     expect(signedIn.json().user.emailVerified).toBe(true);
     const notice = await mailTo(email, /Your password was reset/);
     expect(notice.text).not.toContain("token=");
+  });
+
+  it("keeps a mailed link's token only as its SHA-256: neither the token table nor the outbox holds the token", async () => {
+    const email = uniqueEmail("hashed");
+    const session = await signUp(t.app, email);
+    const verifyToken = tokenOf(await mailTo(email, /Confirm your email address/));
+    const resetToken = await resetLink(email);
+    const sha256 = (token: string) => createHash("sha256").update(token).digest("base64url");
+    const stored = await t.app.db.select().from(emailTokens).where(eq(emailTokens.userId, session.user.id));
+    expect(stored.map((row) => row.tokenHash).sort()).toEqual([sha256(verifyToken), sha256(resetToken)].sort());
+    const outbox = await t.app.db
+      .select()
+      .from(mailOutbox)
+      .where(or(eq(mailOutbox.recipient, email), eq(mailOutbox.userId, session.user.id)));
+    expect(outbox.length).toBeGreaterThanOrEqual(2);
+    for (const token of [verifyToken, resetToken]) {
+      expect(JSON.stringify([stored, outbox])).not.toContain(token);
+    }
   });
 
   it("spends a reset token once; a superseded, expired or unknown one is 400 invalid_token", async () => {
