@@ -1,7 +1,7 @@
 import * as OTPAuth from "otpauth";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startOpenIdProvider, type TestOpenIdProvider } from "../../../api/test/helpers/oidc-provider.ts";
+import { loginAt, startOpenIdProvider, type TestOpenIdProvider } from "../../../api/test/helpers/oidc-provider.ts";
 import { startMailbox, type TestMailbox } from "../../../api/test/helpers/smtp.ts";
 import { addTodo, hasStack, PASSWORD, uniqueEmail, useBrowser } from "./browser.ts";
 import { freePort, type Stack, startStack } from "./stack.ts";
@@ -221,7 +221,7 @@ describe.skipIf(!hasStack)("single sign-on in the browser", () => {
     await mailbox.waitFor((mail) => mail.to === email && mail.subject.startsWith("Single sign-on was unlinked"));
   });
 
-  test("a cancelled sign-in and a replayed callback end on /signin with a message, nobody signed in", async () => {
+  test("a cancelled sign-in, an answer from another issuer and a replayed callback end on /signin with a message, nobody signed in", async () => {
     const page = await newPage();
     await page.goto("/signin");
     await page.getByRole("button", { name: SSO_BUTTON, exact: true }).click();
@@ -230,6 +230,28 @@ describe.skipIf(!hasStack)("single sign-on in the browser", () => {
     await page.waitForURL((url) => url.pathname === "/signin");
     await page.getByText(`Signing in with ${IDP_NAME} was cancelled. Nobody was signed in.`).waitFor();
     expect(await cookieNames(page)).not.toContain("tv_rt");
+
+    // A provider answer that fails a check: the redirect claims another issuer (RFC 9207 mix-up).
+    // The browser starts the flow (its binding cookie is set); the provider's login is played here
+    // so that the answer can be altered before the browser hands it in.
+    const tampered = await newPage();
+    await tampered.goto("/signin");
+    const [authorization] = await Promise.all([
+      tampered.waitForRequest((request) => {
+        const url = new URL(request.url());
+        return url.origin === idp.issuer && url.pathname === "/auth";
+      }),
+      tampered.getByRole("button", { name: SSO_BUTTON, exact: true }).click(),
+    ]);
+    const answer = new URL(await loginAt(authorization.url(), providerPerson(), web("/auth/oidc/callback")));
+    expect(answer.searchParams.get("iss")).toBe(idp.issuer);
+    answer.searchParams.set("iss", "http://127.0.0.1:9/another-issuer");
+    await tampered.goto(answer.toString());
+    await tampered.waitForURL((url) => url.pathname === "/signin");
+    await tampered
+      .getByText(`Signing in with ${IDP_NAME} did not work: the answer from ${IDP_NAME} could not be verified.`)
+      .waitFor();
+    expect(await cookieNames(tampered)).not.toContain("tv_rt");
 
     // The first test's callback, replayed from another browser: its state is spent (and bound elsewhere).
     expect(spentCallbackUrl).not.toBe("");
