@@ -10,6 +10,7 @@ export const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/tokens",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "createApiToken",
         tags,

@@ -76,6 +76,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     "/email",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "changeEmail",
         tags,
@@ -108,6 +109,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     "/password",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "changePassword",
         tags,
@@ -127,7 +129,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     "/",
     {
-      config: { unverifiedEmail: "allowed" },
+      config: { stepUp: true, unverifiedEmail: "allowed" },
       schema: {
         operationId: "deleteAccount",
         tags,

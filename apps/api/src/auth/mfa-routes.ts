@@ -51,6 +51,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/mfa/totp",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "startTotpEnrolment",
         tags,
@@ -80,6 +81,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     "/mfa/totp",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "removeTotp",
         tags,
@@ -97,6 +99,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/mfa/recovery-codes",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "regenerateRecoveryCodes",
         tags,
@@ -163,6 +166,7 @@ export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     "/passkeys/:id",
     {
+      config: { stepUp: true },
       schema: {
         operationId: "removePasskey",
         tags,

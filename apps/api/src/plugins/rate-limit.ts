@@ -11,6 +11,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The auth throttle guarding the route (see plugins/rate-limit.ts). */
     throttle?: Throttle;
+    /**
+     * The route asks for a step-up (auth/step-up.ts): its failed proofs add back-off per account,
+     * so a stolen session cannot go on guessing the password or a code.
+     */
+    stepUp?: true;
   }
 }
 
@@ -144,7 +149,8 @@ function createFailureBackoff(
  * - every sign-in, sign-up, refresh, reset-link request and reset counts against its client IP
  *   (fixed windows, checked in onRequest, before the body is even parsed);
  * - reset-link requests also count against the address asked for;
- * - failed sign-ins add growing back-off per account and per client IP (see createFailureBackoff).
+ * - failed sign-ins add growing back-off per account and per client IP (see createFailureBackoff);
+ * - failed step-ups (routes with `config: { stepUp: true }`) add the same back-off per account.
  * Counters live in Redis when REDIS_URL is set, so all instances share them. If Redis is
  * unreachable (or hangs: each command has a timeout, plugins/redis.ts) the counters fall back to
  * this instance's memory and count double (throttle-store.ts): stricter, never off.
@@ -226,7 +232,30 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, options: { config
     return payload;
   };
 
+  // Step-ups: the signed-in account's failed proofs (a wrong password, code or passkey, 401) grow
+  // the same back-off as failed sign-ins, under a key of their own (the account id; a step-up
+  // names no email). An expired access token is 401 before there is a caller, and counts nothing.
+  const stepUpFailures = createFailureBackoff(app, {
+    name: "stepUpAccount",
+    key: (request) => request.caller?.userId ?? null,
+    free: ACCOUNT_FREE_FAILURES,
+    maxDelayMs: config.AUTH_SIGNIN_ACCOUNT_MAX_DELAY * 1000,
+    forgetAfterMs: ACCOUNT_FORGET_AFTER_MS,
+  });
+  const checkStepUpBackoff = async (request: FastifyRequest) => {
+    const wait = await stepUpFailures.waitMs(request);
+    if (wait > 0) throw tooManyRequests(wait, "Too many failed confirmations");
+  };
+  const countStepUpFailure: onSendHookHandler = async (request, reply, payload) => {
+    if (reply.statusCode === 401) await stepUpFailures.recordFailure(request);
+    return payload;
+  };
+
   app.addHook("onRoute", (route) => {
+    if (route.config?.stepUp) {
+      appendRouteHook(route, "preHandler", checkStepUpBackoff);
+      appendRouteHook(route, "onSend", countStepUpFailure);
+    }
     const throttle = route.config?.throttle;
     if (!throttle) return;
     appendRouteHook(route, "onRequest", attempts[throttle]);

@@ -558,4 +558,31 @@ describe("sign-in back-off", () => {
     expect(throttled.statusCode).toBe(429);
     expect(throttled.headers["retry-after"]).toBeDefined();
   });
+
+  it("slows step-ups down after 10 failed proofs, so a stolen session cannot go on guessing", async () => {
+    const session = await signUp(limited.app);
+    const api = as(limited.app, session);
+    const token = { name: "script", scopes: ["todos:read"] };
+    const attempts = [
+      (password: string) => api({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, password } }),
+      (password: string) => api({ method: "DELETE", url: "/api/v1/me", payload: { password } }),
+      (password: string) => api({ method: "POST", url: "/api/v1/me/mfa/totp", payload: { password } }),
+    ];
+    // Ten failures across step-up routes are free, as for sign-ins (decision 011) …
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const wrong = await attempts[attempt % attempts.length]!(`wrong guess ${attempt}`);
+      expect(wrong.statusCode).toBe(401);
+    }
+    // … then every step-up of this account waits, even with the right password.
+    const throttled = await attempts[0]!(PASSWORD);
+    expect(throttled.statusCode).toBe(429);
+    expect(Number(throttled.headers["retry-after"])).toBeGreaterThan(0);
+    // Another account's step-ups do not.
+    const other = await signUp(limited.app);
+    const created = await as(
+      limited.app,
+      other,
+    )({ method: "POST", url: "/api/v1/me/tokens", payload: { ...token, password: PASSWORD } });
+    expect(created.statusCode).toBe(201);
+  });
 });
