@@ -516,6 +516,8 @@ describe("managing passkeys", () => {
   it("needs the password to remove the last second factor", async () => {
     const { session, passkey, email } = await accountWithPasskey();
     const api = as(t.app, session);
+    const codes = await api({ method: "POST", url: "/api/v1/me/mfa/recovery-codes", payload: { password: PASSWORD } });
+    expect(codes.json().recoveryCodes).toHaveLength(10);
     expect((await api({ method: "DELETE", url: `/api/v1/me/passkeys/${passkey.id}` })).statusCode).toBe(422);
     expect(
       (
@@ -533,6 +535,12 @@ describe("managing passkeys", () => {
     });
     expect(removed.statusCode).toBe(204);
     expect((await api({ method: "GET", url: "/api/v1/me/passkeys" })).json()).toEqual([]);
+    // Recovery codes stand in for a factor: with none left they go too.
+    expect((await api({ method: "GET", url: "/api/v1/me/mfa" })).json()).toEqual({
+      totp: false,
+      passkeys: 0,
+      recoveryCodesLeft: 0,
+    });
     expect((await signInWithPassword(t.app, email)).json().accessToken).toEqual(expect.any(String));
     const types = (await api({ method: "GET", url: "/api/v1/me/events" }))
       .json()

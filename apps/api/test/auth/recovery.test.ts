@@ -268,6 +268,9 @@ describe("email change", () => {
       payload: { email: newEmail, password: "nope nope nope" },
     });
     expect(wrong.statusCode).toBe(401);
+    // An account with a password gives it: a missing one is 422, whatever else is sent.
+    const missing = await api({ method: "PUT", url: "/api/v1/me/email", payload: { email: newEmail, code: "123456" } });
+    expect(missing.statusCode).toBe(422);
     const response = await api({
       method: "PUT",
       url: "/api/v1/me/email",
