@@ -66,6 +66,11 @@ export type LinkOidc = z.infer<typeof LinkOidc>;
 export const OidcLinkStatus = z.object({
   enabled: z.boolean(),
   name: z.string(),
+  /**
+   * Whether the account has a password. One made by single sign-on has none: its step-ups (an API
+   * token, removing a factor, …) are confirmed with `code` or `recoveryCode` instead.
+   */
+  hasPassword: z.boolean(),
   link: z
     .object({
       /** The provider's email for the person when the link was made or last used. */

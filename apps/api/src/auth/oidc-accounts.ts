@@ -225,10 +225,14 @@ export async function linkOidc(
 /** `GET /me/oidc`. */
 export async function getOidcLink(ctx: AuthContext, caller: Caller): Promise<OidcLinkStatus> {
   // One provider per deployment: the account's link is the one it has.
-  const [link] = await ctx.db.select().from(oidcLinks).where(eq(oidcLinks.userId, caller.userId));
+  const [[link], [user]] = await Promise.all([
+    ctx.db.select().from(oidcLinks).where(eq(oidcLinks.userId, caller.userId)),
+    ctx.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, caller.userId)),
+  ]);
   return {
     enabled: ctx.oidc !== null,
     name: ctx.oidc?.name ?? "",
+    hasPassword: Boolean(user?.passwordHash),
     link: link
       ? {
           email: link.email,

@@ -592,6 +592,17 @@ describe("an account without a password confirms sensitive changes with a second
   });
 });
 
+describe("GET /me/oidc", () => {
+  it("says whether the account has a password, so clients ask a provider-made account for a second factor instead", async () => {
+    const { response } = await signInAs(person());
+    const status = await as(t.app, response.json())({ method: "GET", url: "/api/v1/me/oidc" });
+    expect(status.json()).toMatchObject({ hasPassword: false });
+    const withPassword = await signUp(t.app);
+    const other = await as(t.app, withPassword)({ method: "GET", url: "/api/v1/me/oidc" });
+    expect(other.json()).toMatchObject({ hasPassword: true, link: null });
+  });
+});
+
 describe("unlinking", () => {
   it("is refused with 409 last_way_in while the provider is the account's only way in", async () => {
     const { response } = await signInAs(person());

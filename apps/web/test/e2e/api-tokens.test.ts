@@ -1,8 +1,14 @@
-import { describe, expect, test } from "vitest";
-import { addTodo, eventually, hasStack, PASSWORD, signUp, stack, useBrowser } from "./browser.ts";
+import { randomBytes } from "node:crypto";
+import type { Session } from "@taskvault/contract/auth";
+import * as OTPAuth from "otpauth";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loginAt, startOpenIdProvider, type TestOpenIdProvider } from "../../../api/test/helpers/oidc-provider.ts";
+import { ACCESS_COOKIE, REFRESH_COOKIE } from "../../server/session-tokens.mjs";
+import { addTodo, eventually, hasStack, PASSWORD, signUp, stack, uniqueEmail, useBrowser } from "./browser.ts";
+import { freePort, type Stack, startStack } from "./stack.ts";
 
-function callApi(path: string, token: string, init: { method?: string; body?: unknown } = {}) {
-  return fetch(`${stack?.apiUrl}${path}`, {
+function callApi(path: string, token: string, init: { method?: string; body?: unknown } = {}, apiUrl = stack?.apiUrl) {
+  return fetch(`${apiUrl}${path}`, {
     method: init.method ?? "GET",
     headers: {
       authorization: `Bearer ${token}`,
@@ -68,6 +74,99 @@ describe.skipIf(!hasStack)("API tokens in /settings", () => {
     await list.getByRole("button", { name: "Revoke read-only script" }).click();
     await eventually(async () => (await list.count()) === 0 || (await item.count()) === 0);
     expect((await callApi("/api/v1/todos", token)).status).toBe(401);
+    await context.close();
+  });
+});
+
+describe.skipIf(!hasStack)("API tokens for an account without a password (single sign-on)", () => {
+  const chromium = useBrowser();
+  let idp: TestOpenIdProvider;
+  let ssoStack: Stack;
+
+  beforeAll(async () => {
+    // The provider registers the redirect URI under PUBLIC_URL, so the web app's port comes first.
+    const webPort = await freePort();
+    idp = await startOpenIdProvider({ publicUrl: `http://127.0.0.1:${webPort}`, name: "Test IdP" });
+    ssoStack = await startStack({ accessTtl: 60, webPort, apiEnv: { ...idp.env, OIDC_NAME: "Test IdP" } });
+  }, 300_000);
+  afterAll(async () => {
+    await ssoStack?.stop();
+    await idp?.close();
+  });
+
+  const api = (path: string, body: unknown, accessToken?: string) =>
+    fetch(`${ssoStack.apiUrl}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  /** A first sign-in with the provider: a new Taskvault account with no password. */
+  async function signInWithProvider(): Promise<Session> {
+    const username = `sso-${Date.now()}`;
+    idp.accounts.set(username, { email: uniqueEmail("sso"), email_verified: true, name: "Sam SSO" });
+    const binding = randomBytes(32).toString("base64url");
+    const started = await (await api("/api/v1/auth/oidc/start", { binding })).json();
+    const callbackUrl = await loginAt(started.authorizationUrl, username, `${ssoStack.publicUrl}/auth/oidc/callback`);
+    const finished = await api("/api/v1/auth/oidc/callback", { callbackUrl, binding });
+    expect(finished.status).toBe(200);
+    return finished.json();
+  }
+
+  test("creating a token asks for the authentication code, or a recovery code, instead of a password", {
+    timeout: 90_000,
+  }, async () => {
+    const session = await signInWithProvider();
+    // An authenticator app, set up through the API (an account without a password and without a
+    // factor confirms with its session alone).
+    const enrolment = await (await api("/api/v1/me/mfa/totp", {}, session.accessToken)).json();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.secret), digits: 6, period: 30 });
+    const confirmed = await api("/api/v1/me/mfa/totp/confirm", { code: totp.generate() }, session.accessToken);
+    expect(confirmed.status).toBe(200);
+    const { recoveryCodes } = (await confirmed.json()) as { recoveryCodes: string[] };
+
+    // The browser holds this session the way the web app's own sign-in leaves it: two HttpOnly cookies.
+    const context = await chromium.browser.newContext({ baseURL: ssoStack.webUrl });
+    const cookie = (name: string, value: string) => ({
+      name,
+      value,
+      url: ssoStack.webUrl,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    });
+    await context.addCookies([
+      cookie(ACCESS_COOKIE, session.accessToken),
+      cookie(REFRESH_COOKIE, session.refreshToken),
+    ]);
+    const page = await context.newPage();
+    await page.goto("/settings");
+
+    await page.getByRole("button", { name: "New token" }).click();
+    const form = page.getByRole("form", { name: "Create an API token" });
+    await form.getByLabel("Name").fill("sso script");
+    expect(await form.getByLabel("Password", { exact: true }).count()).toBe(0);
+    await form.getByLabel("Authentication code").fill("000000");
+    await form.getByRole("button", { name: "Create token" }).click();
+    await form.getByText("That code is not right or was already used.").waitFor();
+
+    // The next time step's code: the one that confirmed the app is spent.
+    await form.getByLabel("Authentication code").fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await form.getByRole("button", { name: "Create token" }).click();
+    const shown = page.getByRole("region", { name: "New API token" });
+    const token = await shown.getByLabel("Token").inputValue();
+    expect(token).toMatch(/^tvk_[0-9A-Za-z]{49}$/);
+    expect((await callApi("/api/v1/todos", token, {}, ssoStack.apiUrl)).status).toBe(200);
+
+    await page.getByRole("button", { name: "New token" }).click();
+    await form.getByLabel("Name").fill("sso backup");
+    await form.getByRole("button", { name: "Use a recovery code" }).click();
+    await form.getByLabel("Recovery code").fill(recoveryCodes[0]!);
+    await form.getByRole("button", { name: "Create token" }).click();
+    const list = page.getByRole("list", { name: "API tokens" });
+    await list.getByRole("listitem").filter({ hasText: "sso backup" }).waitFor();
     await context.close();
   });
 });

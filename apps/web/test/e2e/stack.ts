@@ -65,7 +65,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(url: string, child: ChildProcess, label: string, timeoutMs = 60_000) {
+// Three minutes: on a 2-core machine shared with other builds, a fresh embedded database's first
+// start was seen to take over 60 s.
+async function waitFor(url: string, child: ChildProcess, label: string, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode} before it was ready`);

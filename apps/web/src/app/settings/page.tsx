@@ -9,6 +9,7 @@ import { NotificationSettings } from "@/features/account-mail/notification-setti
 import { loadFromApi } from "@/features/auth/session.server.ts";
 import { loadSecurity } from "@/features/mfa/security.server.ts";
 import { SecurityPanel } from "@/features/mfa/security-panel.tsx";
+import { stepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { ApiTokensPanel } from "@/features/settings/api-tokens-panel.tsx";
 import { DataTransfer } from "@/features/settings/data-transfer.tsx";
 import { DeleteAccountForm } from "@/features/settings/delete-account-form.tsx";
@@ -46,7 +47,7 @@ export default async function SettingsPage() {
         {sso.enabled || sso.link ? <SsoSettings initialStatus={sso} /> : null}
         <SessionsPanel initialSessions={sessions} />
         <SecurityActivity events={events.items} />
-        <ApiTokensPanel initialTokens={apiTokens} />
+        <ApiTokensPanel initialTokens={apiTokens} stepUp={stepUpMethods(sso.hasPassword, security.status)} />
         <DataTransfer />
         <DeleteAccountForm email={user.email} />
       </div>

@@ -8,7 +8,8 @@ import {
   type CreatedApiToken,
 } from "@taskvault/contract/api-tokens";
 import { type FormEvent, useId, useState } from "react";
-import { PasswordField } from "@/features/auth/password-field.tsx";
+import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
@@ -29,8 +30,12 @@ function dayFromToday(days: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-/** API tokens for scripts: create one (shown once, to copy), see when each was last used, revoke. */
-export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] }) {
+/**
+ * API tokens for scripts: create one (shown once, to copy), see when each was last used, revoke.
+ * Creating one is confirmed like any sensitive change: the password, or a second factor for an
+ * account without one (`stepUp`).
+ */
+export function ApiTokensPanel({ initialTokens, stepUp }: { initialTokens: ApiToken[]; stepUp: StepUpMethods }) {
   const [tokens, setTokens] = useState(initialTokens);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [isPending, setIsPending] = useState(false);
@@ -65,9 +70,9 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
           scopes,
           // The end of the chosen day, in the browser's zone.
           ...(expiry ? { expiresAt: new Date(`${expiry}T23:59:59`).toISOString() } : {}),
-          password: String(data.get("password") ?? ""),
+          ...readStepUpProof(data),
         },
-        // A wrong password is a 401 from the API, not an ended session.
+        // A wrong password or code is a 401 from the API, not an ended session.
         redirectOnUnauthorized: false,
       });
       const { token: _secret, ...listed } = token;
@@ -79,7 +84,7 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
     } catch (error) {
       if (error instanceof BffError) {
         setErrors(error.fieldErrors);
-        setStatus({ tone: "error", message: error.status === 401 ? "The password is not right." : error.message });
+        setStatus({ tone: "error", message: describeCreateFailure(error) });
       }
     } finally {
       setIsPending(false);
@@ -181,13 +186,7 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
               <p className="mt-1 text-sm text-red-700 dark:text-red-400">{errors.expiresAt.join(" ")}</p>
             ) : null}
           </div>
-          <PasswordField
-            label="Password"
-            name="password"
-            autoComplete="current-password"
-            errors={errors.password}
-            hint="Confirm it's you."
-          />
+          <StepUpFields methods={stepUp} errors={errors} />
           <div className="flex flex-wrap items-center gap-3">
             <button type="submit" className="btn-primary" disabled={isPending}>
               {isPending ? "Creating…" : "Create token"}
@@ -277,4 +276,10 @@ export function ApiTokensPanel({ initialTokens }: { initialTokens: ApiToken[] })
       )}
     </SettingsCard>
   );
+}
+
+function describeCreateFailure(error: BffError): string {
+  if (error.problem?.code === "invalid_code") return "That code is not right or was already used.";
+  if (error.status === 401) return "The password is not right.";
+  return error.message;
 }
