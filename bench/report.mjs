@@ -198,13 +198,22 @@ function targets(results) {
         runs.bffRate.bff.p99 <= 15,
       );
     }
-    const totp = ratios.totpSignin?.totpVsPassword;
-    if (totp != null) {
+    if (ratios.totpSignin?.totpVsPassword != null) {
       const { password, totp: withCode } = runs.totpSignin;
+      // The pairs decide when there are any, as for auth off.
+      const totp = ratios.totpSignin.totpPaired ?? ratios.totpSignin.totpVsPassword;
+      const details = [
+        db.signInPairs
+          ? `${db.signInPairs.length} ABBA pairs of short runs: ${db.signInPairs.map((ratio) => pct(ratio)).join(", ")}`
+          : null,
+        `rounds: ${pct(ratios.totpSignin.totpVsPassword)}, ${num(withCode.rps, 1)} vs ${num(password.rps, 1)}/s`,
+        `CPU per sign-in ${num(withCode.cpuUs)} vs ${num(password.cpuUs)} µs`,
+        `${withCode.failed + password.failed} failed`,
+      ].filter(Boolean);
       add(
         db.kind,
         "(issue 16) TOTP sign-ins/s ≥ 0.9× password-only",
-        `${pct(totp)} (${num(withCode.rps, 1)} vs ${num(password.rps, 1)}/s; ${withCode.failed + password.failed} failed)`,
+        `${pct(totp)} (${details.join("; ")})`,
         totp >= 0.9 && withCode.failed === 0,
       );
     }

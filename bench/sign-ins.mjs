@@ -118,7 +118,7 @@ export function passwordSignIn(base, users) {
 }
 
 /** Password step, then the code: resolves when the second answer carries a session. */
-export function totpSignIn(base, pool, counters) {
+export function totpSignIn(base, pool, counters = { starved: 0 }) {
   return async () => {
     let taken = pool.take();
     while (!taken) {
