@@ -1,7 +1,7 @@
 import type { Session } from "@taskvault/contract/auth";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { passkeys as passkeyRows } from "../../src/db/schema.ts";
+import { mfaChallenges, passkeys as passkeyRows } from "../../src/db/schema.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 import {
   type Algorithm,
@@ -107,7 +107,7 @@ describe("registering a passkey", () => {
     expect(passkey.synced).toBe(true);
   });
 
-  it("stores the backup state and transports with the public key, never a private part", async () => {
+  it("stores the backup state, transports and credential id in the passkey's row", async () => {
     const synced = await accountWithPasskey({ synced: true, counting: false });
     const device = await accountWithPasskey();
     const rowOf = async (userId: string) =>
@@ -401,7 +401,7 @@ describe("a passkey as the second factor after a password", () => {
 
 describe("a passkey in the second step is held to the same checks", () => {
   it("refuses a tampered assertion with invalid_code, counts it as an attempt, and then accepts the real one", async () => {
-    const { email, authenticator } = await accountWithPasskey();
+    const { email, authenticator, session } = await accountWithPasskey();
     const step = (await signInWithPassword(t.app, email)).json();
     const first = await signInOptions();
     const tampered = await secondStep(t.app, {
@@ -418,6 +418,12 @@ describe("a passkey in the second step is held to the same checks", () => {
       response: authenticator.authenticate(first.options),
     });
     expect(reused.json().code).toBe("invalid_code");
+    // Both refusals were attempts of the second step (of its 5).
+    const [pending] = await t.database.handle.db
+      .select({ attempts: mfaChallenges.attempts })
+      .from(mfaChallenges)
+      .where(eq(mfaChallenges.userId, session.user.id));
+    expect(pending!.attempts).toBe(2);
     const second = await signInOptions();
     const honest = await secondStep(t.app, {
       mfaToken: step.mfaToken,
