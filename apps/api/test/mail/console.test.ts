@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string>) {
   dataDir = mkdtempSync(join(tmpdir(), "taskvault-console-"));
-  server = await startServer({ DATA_DIR: dataDir, MAIL_POLL_SECONDS: "0.05", ...env });
+  server = await startServer({ DATA_DIR: dataDir, MAIL_POLL_SECONDS: "0.05", ...env }, 150_000);
   return server;
 }
 
@@ -40,9 +40,9 @@ async function waitForOutput(proc: ServerProcess, pattern: RegExp) {
 
 describe("mail without SMTP_URL", () => {
   // Each test starts the built API on a fresh embedded database: on a loaded machine that alone can
-  // take longer than the default 30 s (startServer itself waits up to 60 s).
+  // take longer than the default 30 s, and its start alone longer than startServer's default 60 s.
   it("prints each message's recipient, subject and link on the console in development", {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const proc = await start({ NODE_ENV: "development" });
     const email = uniqueEmail("console");
@@ -54,7 +54,7 @@ describe("mail without SMTP_URL", () => {
     await waitForOutput(proc, /Link: http:\/\/localhost:3000\/reset-password\?token=[\w-]{43}/);
   });
 
-  it("warns at start-up in production and never logs a link", { timeout: 120_000 }, async () => {
+  it("warns at start-up in production and never logs a link", { timeout: 240_000 }, async () => {
     const proc = await start({ NODE_ENV: "production", AUTH_KEY_SECRET: randomBytes(32).toString("base64") });
     expect(proc.output()).toMatch(/SMTP_URL is not set/);
     const email = uniqueEmail("production");
