@@ -384,6 +384,20 @@ describe("a passkey as the second factor after a password", () => {
     expect(response.json()).toMatchObject({ tokenType: "Bearer", user: { email } });
   });
 
+  it("offers recovery codes next to the passkey once renewed, and one completes the second step", async () => {
+    const { email, session } = await accountWithPasskey();
+    const renewed = await as(
+      t.app,
+      session,
+    )({ method: "POST", url: "/api/v1/me/mfa/recovery-codes", payload: { password: PASSWORD } });
+    const [code] = renewed.json().recoveryCodes as string[];
+    const step = (await signInWithPassword(t.app, email)).json();
+    expect(step.methods).toEqual(["recovery_code", "passkey"]);
+    const response = await secondStep(t.app, { mfaToken: step.mfaToken, recoveryCode: code });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user.email).toBe(email);
+  });
+
   it("refuses another account's passkey in the second step", async () => {
     const alice = await accountWithPasskey();
     const mallory = await accountWithPasskey();

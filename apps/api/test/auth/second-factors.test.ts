@@ -111,6 +111,21 @@ describe("setting up an authenticator app", () => {
     expect(await mfaStatus(session)).toEqual({ totp: true, passkeys: 0, recoveryCodesLeft: 10 });
   });
 
+  it("starting over while pending replaces the secret: the first one's codes no longer confirm", async () => {
+    const session = await signUp(t.app);
+    const api = as(t.app, session);
+    const start = async () =>
+      (await api({ method: "POST", url: "/api/v1/me/mfa/totp", payload: { password: PASSWORD } })).json()
+        .secret as string;
+    const first = await start();
+    const second = await start();
+    expect(second).not.toBe(first);
+    const stale = await api({ method: "POST", url: "/api/v1/me/mfa/totp/confirm", payload: { code: codeAt(first) } });
+    expect(stale.statusCode).toBe(401);
+    const fresh = await api({ method: "POST", url: "/api/v1/me/mfa/totp/confirm", payload: { code: codeAt(second) } });
+    expect(fresh.statusCode).toBe(200);
+  });
+
   it("refuses to start over while an app is active", async () => {
     const { session } = await accountWithTotp();
     const again = await as(
