@@ -225,6 +225,20 @@ describe("forgotten password", () => {
     }
   });
 
+  it("gives a verification link 24 hours and a reset link 30 minutes", async () => {
+    const email = uniqueEmail("lifetimes");
+    const session = await signUp(t.app, email);
+    await mailTo(email, /Confirm your email address/);
+    await resetLink(email);
+    const rows = await t.app.db.select().from(emailTokens).where(eq(emailTokens.userId, session.user.id));
+    const lifetime = (purpose: string) => {
+      const row = rows.find((candidate) => candidate.purpose === purpose)!;
+      return row.expiresAt.getTime() - row.createdAt.getTime();
+    };
+    expect(lifetime("verify_email")).toBe(24 * 3600 * 1000);
+    expect(lifetime("reset_password")).toBe(30 * 60 * 1000);
+  });
+
   it("spends a reset token once; a superseded, expired or unknown one is 400 invalid_token", async () => {
     const email = uniqueEmail("once");
     const session = await signUp(t.app, email);
