@@ -116,19 +116,21 @@ describe.skipIf(!hasStack)("API tokens for an account without a password (single
     return finished.json();
   }
 
-  test("creating a token asks for the authentication code, or a recovery code, instead of a password", {
-    timeout: 90_000,
-  }, async () => {
-    const session = await signInWithProvider();
-    // An authenticator app, set up through the API (an account without a password and without a
-    // factor confirms with its session alone).
+  /**
+   * An authenticator app, set up through the API (an account without a password and without a
+   * factor confirms with its session alone).
+   */
+  async function addAuthenticatorApp(session: Session) {
     const enrolment = await (await api("/api/v1/me/mfa/totp", {}, session.accessToken)).json();
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.secret), digits: 6, period: 30 });
     const confirmed = await api("/api/v1/me/mfa/totp/confirm", { code: totp.generate() }, session.accessToken);
     expect(confirmed.status).toBe(200);
     const { recoveryCodes } = (await confirmed.json()) as { recoveryCodes: string[] };
+    return { totp, recoveryCodes };
+  }
 
-    // The browser holds this session the way the web app's own sign-in leaves it: two HttpOnly cookies.
+  /** The browser holds the session the way the web app's own sign-in leaves it: two HttpOnly cookies. */
+  async function openSettings(session: Session) {
     const context = await chromium.browser.newContext({ baseURL: ssoStack.webUrl });
     const cookie = (name: string, value: string) => ({
       name,
@@ -143,6 +145,15 @@ describe.skipIf(!hasStack)("API tokens for an account without a password (single
     ]);
     const page = await context.newPage();
     await page.goto("/settings");
+    return { context, page };
+  }
+
+  test("creating a token asks for the authentication code, or a recovery code, instead of a password", {
+    timeout: 90_000,
+  }, async () => {
+    const session = await signInWithProvider();
+    const { totp, recoveryCodes } = await addAuthenticatorApp(session);
+    const { context, page } = await openSettings(session);
 
     await page.getByRole("button", { name: "New token" }).click();
     const form = page.getByRole("form", { name: "Create an API token" });
@@ -167,6 +178,21 @@ describe.skipIf(!hasStack)("API tokens for an account without a password (single
     await form.getByRole("button", { name: "Create token" }).click();
     const list = page.getByRole("list", { name: "API tokens" });
     await list.getByRole("listitem").filter({ hasText: "sso backup" }).waitFor();
+    await context.close();
+  });
+
+  test("the account is deleted with an authentication code instead of a password", { timeout: 90_000 }, async () => {
+    const session = await signInWithProvider();
+    const { totp } = await addAuthenticatorApp(session);
+    const { context, page } = await openSettings(session);
+
+    const card = page.getByRole("region", { name: "Delete account" });
+    expect(await card.getByLabel("Confirm with your password").count()).toBe(0);
+    // The next time step's code: the one that confirmed the app is spent.
+    await card.getByLabel("Authentication code").fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await card.getByRole("button", { name: "Delete account" }).click();
+    await page.waitForURL(/\/signin\?reason=deleted/);
+    expect((await callApi("/api/v1/me", session.accessToken, {}, ssoStack.apiUrl)).status).toBe(401);
     await context.close();
   });
 });

@@ -33,23 +33,29 @@ export default async function SettingsPage() {
     loadFromApi("/api/v1/me/tokens", ApiTokenList, "/settings"),
     loadFromApi("/api/v1/me/oidc", OidcLinkStatus, "/settings"),
   ]);
+  // How sensitive changes are confirmed: the password, or a second factor without one (single sign-on).
+  const stepUp = stepUpMethods(sso.hasPassword, security.status);
   return (
     <AppShell user={user} current="settings">
       <h1 className="mb-4 text-2xl font-bold tracking-tight">Settings</h1>
       <div className="space-y-4">
         <ProfileForm user={user} />
-        <EmailSettings email={user.email} emailVerified={user.emailVerified} />
+        <EmailSettings email={user.email} emailVerified={user.emailVerified} stepUp={stepUp} />
         <NotificationSettings emailReminders={user.emailReminders} />
         <TimeZoneForm profileTimeZone={user.timezone} zones={timeZoneNames()} />
-        <PasswordForm email={user.email} />
-        <SecurityPanel initialStatus={security.status} initialPasskeys={security.passkeys} />
+        <PasswordForm email={user.email} stepUp={stepUp} />
+        <SecurityPanel
+          initialStatus={security.status}
+          initialPasskeys={security.passkeys}
+          hasPassword={sso.hasPassword}
+        />
         {/* Shown while the server offers single sign-on, or the account still has a link to undo. */}
         {sso.enabled || sso.link ? <SsoSettings initialStatus={sso} /> : null}
         <SessionsPanel initialSessions={sessions} />
         <SecurityActivity events={events.items} />
-        <ApiTokensPanel initialTokens={apiTokens} stepUp={stepUpMethods(sso.hasPassword, security.status)} />
+        <ApiTokensPanel initialTokens={apiTokens} stepUp={stepUp} />
         <DataTransfer />
-        <DeleteAccountForm email={user.email} />
+        <DeleteAccountForm email={user.email} stepUp={stepUp} />
       </div>
     </AppShell>
   );

@@ -1,8 +1,9 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { PasswordField } from "@/features/auth/password-field.tsx";
 import { TextField } from "@/features/auth/text-field.tsx";
+import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff, retryAdvice } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "../settings/settings-card.tsx";
 import { useResendVerification } from "./use-resend-verification.ts";
@@ -11,7 +12,16 @@ import { useResendVerification } from "./use-resend-verification.ts";
  * The address, whether it is confirmed, a fresh link while it is not, and a change of address
  * (confirmed from the new inbox: nothing changes until then).
  */
-export function EmailSettings({ email, emailVerified }: { email: string; emailVerified: boolean }) {
+export function EmailSettings({
+  email,
+  emailVerified,
+  stepUp,
+}: {
+  email: string;
+  emailVerified: boolean;
+  /** The password confirms the change; an account without one confirms with a second factor. */
+  stepUp: StepUpMethods;
+}) {
   const verification = useResendVerification();
   const [isPending, setIsPending] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
@@ -28,8 +38,8 @@ export function EmailSettings({ email, emailVerified }: { email: string; emailVe
     try {
       await bff("/api/me/email", {
         method: "PUT",
-        body: { email: newEmail, password: String(data.get("password") ?? "") },
-        // A wrong password is a 401 from the API, not an ended session (the BFF relays it as such).
+        body: { email: newEmail, ...readStepUpProof(data) },
+        // A wrong password or code is a 401 from the API, not an ended session (the BFF relays it as such).
         redirectOnUnauthorized: false,
       });
       form.reset();
@@ -76,13 +86,7 @@ export function EmailSettings({ email, emailVerified }: { email: string; emailVe
       <form className="mt-4 space-y-3" onSubmit={onSubmit}>
         <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
         <TextField label="New email" name="email" type="email" autoComplete="email" required errors={errors.email} />
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          errors={errors.password}
-          hint="Your current password, to confirm it is you."
-        />
+        <StepUpFields methods={stepUp} errors={errors} passwordHint="Your current password, to confirm it is you." />
         <div className="flex flex-wrap items-center gap-3">
           <button type="submit" className="btn-primary" disabled={isPending}>
             {isPending ? "Sending link…" : "Change email"}
@@ -97,6 +101,7 @@ export function EmailSettings({ email, emailVerified }: { email: string; emailVe
 function describeFailure(error: BffError): string {
   switch (error.status) {
     case 401:
+      if (error.problem?.code === "invalid_code") return "That code is not right or was already used.";
       return error.problem?.code === "invalid_credentials" ? "That password is not right." : error.message;
     case 403:
       return error.problem?.code === "email_unverified"

@@ -7,6 +7,7 @@ import { CodeField } from "./code-field.tsx";
 import { confirmTotp, regenerateRecoveryCodes, removeTotp, startTotpEnrolment } from "./mfa-api.ts";
 import { RecoveryCodesView } from "./recovery-codes-view.tsx";
 import { describeStepUpFailure, SignOutOthersCheckbox, type Status, StepUpForm } from "./step-up-form.tsx";
+import type { StepUpMethods } from "./step-up-proof.ts";
 
 type Step =
   | { name: "idle" }
@@ -18,12 +19,14 @@ type Step =
 
 type Props = {
   status: MfaStatus;
+  /** How a change here is confirmed: the password, or a second factor for an account without one. */
+  stepUp: StepUpMethods;
   onChanged: (change: Partial<MfaStatus>, message: string) => void;
   setStatus: (status: Status) => void;
 };
 
 /** Settings → Security: set up, turn off and renew the codes of an authenticator app (TOTP, RFC 6238). */
-export function AuthenticatorApp({ status, onChanged, setStatus }: Props) {
+export function AuthenticatorApp({ status, stepUp, onChanged, setStatus }: Props) {
   const [step, setStep] = useState<Step>({ name: "idle" });
   const idle = () => setStep({ name: "idle" });
 
@@ -62,8 +65,9 @@ export function AuthenticatorApp({ status, onChanged, setStatus }: Props) {
         <StepUpForm
           label="Set up authenticator app"
           submit="Continue"
+          stepUp={stepUp}
           onCancel={idle}
-          onSubmit={async ({ password }) => setStep({ name: "scan", enrolment: await startTotpEnrolment(password) })}
+          onSubmit={async ({ proof }) => setStep({ name: "scan", enrolment: await startTotpEnrolment(proof) })}
         >
           <p className="text-sm">Confirm it is you before adding a second factor.</p>
         </StepUpForm>
@@ -83,10 +87,11 @@ export function AuthenticatorApp({ status, onChanged, setStatus }: Props) {
         <StepUpForm
           label="Turn off authenticator app"
           submit="Turn off"
+          stepUp={stepUp}
           offersSignOut
           onCancel={idle}
-          onSubmit={async ({ password, endOtherSessions }) => {
-            await removeTotp(password, endOtherSessions);
+          onSubmit={async ({ proof, endOtherSessions }) => {
+            await removeTotp(proof, endOtherSessions);
             idle();
             // Recovery codes die with the last second factor; the API keeps them while a passkey remains.
             onChanged(
@@ -100,9 +105,10 @@ export function AuthenticatorApp({ status, onChanged, setStatus }: Props) {
         <StepUpForm
           label="Regenerate recovery codes"
           submit="Regenerate"
+          stepUp={stepUp}
           onCancel={idle}
-          onSubmit={async ({ password }) => {
-            const codes = await regenerateRecoveryCodes(password);
+          onSubmit={async ({ proof }) => {
+            const codes = await regenerateRecoveryCodes(proof);
             setStatus(null);
             setStep({ name: "codes", codes });
             onChanged({ recoveryCodesLeft: codes.length }, "New recovery codes made; the old ones no longer work.");

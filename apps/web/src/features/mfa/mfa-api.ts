@@ -10,6 +10,7 @@ import type {
   Passkey,
   PasskeySignInOptions,
   RecoveryCodes,
+  StepUp,
   TotpEnrolment,
 } from "@taskvault/contract/mfa";
 import { bff } from "@/lib/bff-client.ts";
@@ -22,8 +23,8 @@ const own401 = { redirectOnUnauthorized: false } as const;
 export const loadMfaStatus = async () => (await bff<MfaStatus>("/api/me/mfa")).data;
 export const loadPasskeys = async () => (await bff<Passkey[]>("/api/me/passkeys")).data;
 
-export async function startTotpEnrolment(password: string): Promise<TotpEnrolment> {
-  return (await bff<TotpEnrolment>("/api/me/mfa/totp", { method: "POST", body: { password }, ...own401 })).data;
+export async function startTotpEnrolment(proof: StepUp): Promise<TotpEnrolment> {
+  return (await bff<TotpEnrolment>("/api/me/mfa/totp", { method: "POST", body: proof, ...own401 })).data;
 }
 
 export async function confirmTotp(code: string, endOtherSessions: boolean): Promise<string[]> {
@@ -35,14 +36,14 @@ export async function confirmTotp(code: string, endOtherSessions: boolean): Prom
   return data.recoveryCodes;
 }
 
-export async function removeTotp(password: string, endOtherSessions: boolean) {
-  await bff("/api/me/mfa/totp", { method: "DELETE", body: { password, endOtherSessions }, ...own401 });
+export async function removeTotp(proof: StepUp, endOtherSessions: boolean) {
+  await bff("/api/me/mfa/totp", { method: "DELETE", body: { ...proof, endOtherSessions }, ...own401 });
 }
 
-export async function regenerateRecoveryCodes(password: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(proof: StepUp): Promise<string[]> {
   const { data } = await bff<RecoveryCodes>("/api/me/mfa/recovery-codes", {
     method: "POST",
-    body: { password },
+    body: proof,
     ...own401,
   });
   return data.recoveryCodes;
@@ -65,9 +66,9 @@ export async function renamePasskey(id: string, name: string): Promise<Passkey> 
   return (await bff<Passkey>(`/api/me/passkeys/${id}`, { method: "PATCH", body: { name } })).data;
 }
 
-/** The password is needed only when this is the account's last second factor. */
-export async function removePasskey(id: string, proof: { password?: string; endOtherSessions: boolean }) {
-  await bff(`/api/me/passkeys/${id}`, { method: "DELETE", body: proof, ...own401 });
+/** The step-up proof is needed only when this is the account's last second factor. */
+export async function removePasskey(id: string, proof: StepUp, endOtherSessions: boolean) {
+  await bff(`/api/me/passkeys/${id}`, { method: "DELETE", body: { ...proof, endOtherSessions }, ...own401 });
 }
 
 /** What the BFF answers to a password (or passkey) sign-in. */

@@ -5,13 +5,16 @@ import { type FormEvent, useState } from "react";
 import { addPasskey, removePasskey, renamePasskey } from "./mfa-api.ts";
 import { describePasskeyFailure } from "./passkey-errors.ts";
 import { SignOutOthersCheckbox, type Status, StepUpForm } from "./step-up-form.tsx";
+import type { StepUpMethods } from "./step-up-proof.ts";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 type Props = {
   passkeys: Passkey[];
-  /** Removing this passkey would leave the account without a second factor: the password is asked. */
+  /** Removing this passkey would leave the account without a second factor: the step-up is asked. */
   isLastFactor: (passkey: Passkey) => boolean;
+  /** The password, or for an account without one a recovery code (the passkey is its last factor). */
+  stepUp: StepUpMethods;
   onAdded: (passkey: Passkey) => void;
   onRenamed: (passkey: Passkey) => void;
   onRemoved: (passkey: Passkey) => void;
@@ -19,7 +22,7 @@ type Props = {
 };
 
 /** Settings → Security: passkeys (WebAuthn), for signing in without a password or as the second step. */
-export function PasskeysSection({ passkeys, isLastFactor, onAdded, onRenamed, onRemoved, setStatus }: Props) {
+export function PasskeysSection({ passkeys, isLastFactor, stepUp, onAdded, onRenamed, onRemoved, setStatus }: Props) {
   const [isAdding, setIsAdding] = useState(false);
   const [editing, setEditing] = useState<{ id: string; action: "rename" | "remove" } | null>(null);
 
@@ -93,22 +96,22 @@ export function PasskeysSection({ passkeys, isLastFactor, onAdded, onRenamed, on
                 <StepUpForm
                   label={`Remove ${passkey.name}`}
                   submit="Remove passkey"
-                  asksPassword={isLastFactor(passkey)}
+                  stepUp={stepUp}
+                  asksProof={isLastFactor(passkey)}
                   offersSignOut
                   onCancel={() => setEditing(null)}
-                  onSubmit={async ({ password, endOtherSessions }) => {
-                    await removePasskey(passkey.id, {
-                      ...(isLastFactor(passkey) && { password }),
-                      endOtherSessions,
-                    });
+                  onSubmit={async ({ proof, endOtherSessions }) => {
+                    await removePasskey(passkey.id, proof, endOtherSessions);
                     setEditing(null);
                     onRemoved(passkey);
                   }}
                 >
                   <p className="text-sm">
-                    {isLastFactor(passkey)
-                      ? "This is your last second factor: sign-in will ask only for your password. Confirm with it."
-                      : "You will no longer be able to sign in with this passkey."}
+                    {!isLastFactor(passkey)
+                      ? "You will no longer be able to sign in with this passkey."
+                      : stepUp.password
+                        ? "This is your last second factor: sign-in will ask only for your password. Confirm with it."
+                        : "This is your last second factor: sign-in will need only single sign-on."}
                   </p>
                 </StepUpForm>
               ) : null}

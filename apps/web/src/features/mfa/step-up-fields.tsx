@@ -12,16 +12,28 @@ const LINK = "text-sm font-semibold text-brand-600 underline-offset-2 hover:unde
  * Authentication code (with Use a recovery code) — the contract's "an account without one
  * confirms with a second factor". Read them back with `readStepUpProof`.
  */
-export function StepUpFields({ methods, errors }: { methods: StepUpMethods; errors?: Record<string, string[]> }) {
+export function StepUpFields({
+  methods,
+  errors,
+  passwordLabel = "Password",
+  passwordHint = "Confirm it's you.",
+}: {
+  methods: StepUpMethods;
+  errors?: Record<string, string[]>;
+  /** Each form keeps the name its Password field always had (e.g. "Confirm with your password"). */
+  passwordLabel?: string;
+  /** `null`: no hint under the Password field. */
+  passwordHint?: string | null;
+}) {
   const [mode, setMode] = useState<"totp" | "recovery">(methods.totp ? "totp" : "recovery");
   if (methods.password) {
     return (
       <PasswordField
-        label="Password"
+        label={passwordLabel}
         name="password"
         autoComplete="current-password"
         errors={errors?.password}
-        hint="Confirm it's you."
+        hint={passwordHint ?? undefined}
       />
     );
   }

@@ -1,8 +1,10 @@
 "use client";
 
+import type { StepUp } from "@taskvault/contract/mfa";
 import { type FormEvent, type ReactNode, useState } from "react";
-import { PasswordField } from "@/features/auth/password-field.tsx";
 import { BffError } from "@/lib/bff-client.ts";
+import { StepUpFields } from "./step-up-fields.tsx";
+import { readStepUpProof, type StepUpMethods } from "./step-up-proof.ts";
 
 export type Status = { tone: "ok" | "error"; message: string } | null;
 
@@ -10,17 +12,31 @@ type Props = {
   /** Names the form for assistive technology, e.g. "Turn off authenticator app". */
   label: string;
   submit: string;
-  /** Whether the password is asked for (removing a passkey needs it only for the last factor). */
-  asksPassword?: boolean;
+  /** How this account confirms: its password, or a second factor for an account without one. */
+  stepUp: StepUpMethods;
+  /** Whether a proof is asked for at all (removing a passkey needs one only for the last factor). */
+  asksProof?: boolean;
   /** Offers ending every other session (ASVS 7.4.3) with this change. */
   offersSignOut?: boolean;
   children?: ReactNode;
-  onSubmit: (input: { password: string; endOtherSessions: boolean }) => Promise<void>;
+  onSubmit: (input: { proof: StepUp; endOtherSessions: boolean }) => Promise<void>;
   onCancel: () => void;
 };
 
-/** A sensitive change confirmed with the password (step-up), optionally ending the other sessions. */
-export function StepUpForm({ label, submit, asksPassword = true, offersSignOut, children, onSubmit, onCancel }: Props) {
+/**
+ * A sensitive change confirmed with the password — or, for an account without one, a second
+ * factor (step-up) — optionally ending the other sessions.
+ */
+export function StepUpForm({
+  label,
+  submit,
+  stepUp,
+  asksProof = true,
+  offersSignOut,
+  children,
+  onSubmit,
+  onCancel,
+}: Props) {
   const [isPending, setIsPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -31,7 +47,7 @@ export function StepUpForm({ label, submit, asksPassword = true, offersSignOut, 
     setError(null);
     try {
       await onSubmit({
-        password: String(data.get("password") ?? ""),
+        proof: asksProof ? readStepUpProof(data) : {},
         endOtherSessions: data.get("endOtherSessions") === "on",
       });
     } catch (failure) {
@@ -43,7 +59,7 @@ export function StepUpForm({ label, submit, asksPassword = true, offersSignOut, 
   return (
     <form aria-label={label} className="mt-3 space-y-3" onSubmit={handle}>
       {children}
-      {asksPassword ? <PasswordField label="Password" name="password" autoComplete="current-password" /> : null}
+      {asksProof ? <StepUpFields methods={stepUp} passwordHint={null} /> : null}
       {offersSignOut ? <SignOutOthersCheckbox /> : null}
       <p role="alert" className="text-sm text-red-700 empty:hidden dark:text-red-400">
         {error}

@@ -1,31 +1,37 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { PasswordField } from "@/features/auth/password-field.tsx";
+import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
-/** Deleting the account needs the password again: a borrowed unlocked laptop should not be enough. */
-export function DeleteAccountForm({ email }: { email: string }) {
+/**
+ * Deleting the account needs the password again — or, for an account without one, a second
+ * factor: a borrowed unlocked laptop should not be enough.
+ */
+export function DeleteAccountForm({ email, stepUp }: { email: string; stepUp: StepUpMethods }) {
   const [isPending, setIsPending] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "error"; message: string } | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const password = String(new FormData(event.currentTarget).get("password") ?? "");
+    const proof = readStepUpProof(new FormData(event.currentTarget));
     setIsPending(true);
     setStatus(null);
     try {
-      await bff("/api/me", { method: "DELETE", body: { password }, redirectOnUnauthorized: false });
+      await bff("/api/me", { method: "DELETE", body: proof, redirectOnUnauthorized: false });
       window.location.assign("/signin?reason=deleted");
     } catch (error) {
       setIsPending(false);
       const message =
-        error instanceof BffError && (error.status === 401 || error.status === 403)
-          ? "That password is not right."
-          : error instanceof Error
-            ? error.message
-            : "Could not delete the account.";
+        error instanceof BffError && error.problem?.code === "invalid_code"
+          ? "That code is not right or was already used."
+          : error instanceof BffError && (error.status === 401 || error.status === 403)
+            ? "That password is not right."
+            : error instanceof Error
+              ? error.message
+              : "Could not delete the account.";
       setStatus({ tone: "error", message });
     }
   }
@@ -38,7 +44,7 @@ export function DeleteAccountForm({ email }: { email: string }) {
       <form className="space-y-3" onSubmit={onSubmit}>
         {/* Lets password managers know which account this password belongs to. */}
         <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
-        <PasswordField label="Confirm with your password" name="password" autoComplete="current-password" />
+        <StepUpFields methods={stepUp} passwordLabel="Confirm with your password" passwordHint={null} />
         <div className="flex items-center gap-3">
           <button type="submit" className="btn-danger" disabled={isPending}>
             {isPending ? "Deleting…" : "Delete account"}
