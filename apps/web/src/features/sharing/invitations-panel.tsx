@@ -2,7 +2,7 @@
 
 import type { List } from "@taskvault/contract/lists";
 import type { Invitation } from "@taskvault/contract/sharing";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { messageOf } from "@/lib/bff-client.ts";
 import * as sharingApi from "./sharing-api.ts";
 import { ROLE_LABELS } from "./sharing-api.ts";
@@ -21,9 +21,15 @@ export function InvitationsPanel({ onAccepted }: { onAccepted(list: List): Promi
   const [busyId, setBusyId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Bumped by every answer: a poll that set out before it would bring the answered invitation
+  // back until the next poll, so its result is dropped.
+  const answers = useRef(0);
+
   const refresh = useCallback(async () => {
+    const answersBefore = answers.current;
     try {
-      setInvitations(await sharingApi.fetchMyInvitations());
+      const pending = await sharingApi.fetchMyInvitations();
+      if (answers.current === answersBefore) setInvitations(pending);
     } catch {
       // Quietly keep what is shown: the next poll tries again.
     }
@@ -48,9 +54,11 @@ export function InvitationsPanel({ onAccepted }: { onAccepted(list: List): Promi
     setBusyId(invitation.id);
     setError(null);
     try {
-      if (isAccepting) await onAccepted(await sharingApi.acceptInvitation(invitation.id));
-      else await sharingApi.deleteInvitation(invitation.id);
+      const accepted = isAccepting ? await sharingApi.acceptInvitation(invitation.id) : null;
+      if (!isAccepting) await sharingApi.deleteInvitation(invitation.id);
+      answers.current++;
       setInvitations((current) => current.filter((item) => item.id !== invitation.id));
+      if (accepted) await onAccepted(accepted);
     } catch (caught) {
       setError(
         `Could not ${isAccepting ? "accept" : "decline"} the invitation to “${invitation.listName}”: ${messageOf(caught)}`,
