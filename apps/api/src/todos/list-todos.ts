@@ -160,7 +160,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
     !query.cursor && filters(sql`true`, userId, query, now).length === 1
       ? await ownFirstPage(db, userId, query, keys)
       : undefined;
-  if (firstPage !== undefined && firstPage !== SHARES_LISTS && firstPage !== NO_OWN_TODOS) return firstPage;
+  if (firstPage !== undefined && firstPage !== WITH_SHARED_LISTS) return firstPage;
   if (firstPage !== undefined && databaseKind(db) === "postgres") {
     // A member's (or someone's without todos) first page: one more prepared statement, not a
     // query for their lists and then a page built for them (decision 026, bench "shared").
@@ -168,7 +168,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
     return pageFromRows(rows, query, keys);
   }
   const visible = await visibleScope(db, userId, query);
-  if (!visible || (visible.own && firstPage === NO_OWN_TODOS)) return EMPTY_PAGE;
+  if (!visible) return EMPTY_PAGE;
   const conditions = filters(visible.scope, userId, query, now);
   if (query.cursor) {
     const cursor = decodeCursor(
@@ -188,8 +188,11 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   return pageFromJson(page, query);
 }
 
-const SHARES_LISTS = Symbol("the user is a member of shared lists");
-const NO_OWN_TODOS = Symbol("the user has no todos, and may be a member of shared lists");
+/**
+ * The own first page cannot answer: the user is a member of shared lists, or (on PostgreSQL, whose
+ * rows carry the answer) has no todos of their own, so may be one.
+ */
+const WITH_SHARED_LISTS = Symbol("the first page needs the lists shared with the user");
 
 /** The unfiltered first page of the user's own todos, unless they also see shared lists. */
 async function ownFirstPage(
@@ -197,15 +200,14 @@ async function ownFirstPage(
   userId: string,
   query: ListTodosQuery,
   keys: SortKey[],
-): Promise<string | typeof SHARES_LISTS | typeof NO_OWN_TODOS> {
+): Promise<string | typeof WITH_SHARED_LISTS> {
   const fetch = query.limit + 1;
   if (databaseKind(db) === "postgres") {
     const { rows, sharesLists } = await firstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch });
-    if (sharesLists === undefined) return NO_OWN_TODOS;
-    return sharesLists ? SHARES_LISTS : pageFromRows(rows, query, keys);
+    return sharesLists === false ? pageFromRows(rows, query, keys) : WITH_SHARED_LISTS;
   }
   const [page] = await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch });
-  return page?.sharesLists ? SHARES_LISTS : pageFromJson(page, query);
+  return page?.sharesLists ? WITH_SHARED_LISTS : pageFromJson(page, query);
 }
 
 /** A page from the rows of PostgreSQL: the API writes the JSON. */
