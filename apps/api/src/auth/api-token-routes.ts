@@ -3,6 +3,7 @@ import { ApiTokenList, ApiTokenParams, CreateApiToken, CreatedApiToken } from "@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { clientInfo } from "../http/client-info.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "./manage-api-tokens.ts";
+import { STEP_UP_PROOF_NOTE } from "./step-up.ts";
 
 const tags = ["me"];
 
@@ -16,8 +17,7 @@ export const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Create an API token for scripts; `token` (tvk_…) is shown only in this answer",
         description:
-          "Needs `password`; an account without one confirms with `code`, `recoveryCode` or a passkey assertion " +
-          "(`challengeId` from POST /auth/passkey/options, `response`). " +
+          `${STEP_UP_PROOF_NOTE} ` +
           "Scopes: todos:read, todos:write, lists:read, lists:write (a write scope includes its read). " +
           "`expiresAt` defaults to 90 days from now. Send the token as `Authorization: Bearer tvk_…`.",
         body: CreateApiToken,

@@ -95,8 +95,7 @@ export async function requestEmailChange(
   client: ClientInfo,
 ): Promise<Accepted> {
   const user = await findUser(ctx, caller.userId);
-  const { password, code, recoveryCode, challengeId, response } = input;
-  await confirmStepUp(ctx, user, { password, code, recoveryCode, challengeId, response });
+  await confirmStepUp(ctx, user, input);
   if (input.email === user.email) {
     throw new AppError("validation_failed", "This is already the account's address", {
       errors: { email: ["This is already your email address"] },

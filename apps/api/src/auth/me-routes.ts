@@ -15,11 +15,8 @@ import { clientInfo } from "../http/client-info.ts";
 import { changePassword, deleteAccount, getMe, getPreferences, updateMe, updatePreferences } from "./accounts.ts";
 import { requestEmailChange, resendVerification } from "./email-verification.ts";
 import { listAuthEvents } from "./events.ts";
+import { STEP_UP_PROOF_NOTE } from "./step-up.ts";
 
-/** The step-up every sensitive change asks for (auth/step-up.ts, decision 023). */
-const STEP_UP_NOTE =
-  "Needs `password`; an account without one confirms with a second factor: `code`, `recoveryCode`, " +
-  "or a passkey assertion (`challengeId` from POST /auth/passkey/options, `response`).";
 const tags = ["me"];
 
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -83,7 +80,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Change the email address: a confirmation link goes to the new one, a notice to the current one",
         description:
           "The address changes when POST /auth/email/verify gets the link's token. 401 for a wrong password, 409 if the address is taken. " +
-          STEP_UP_NOTE,
+          STEP_UP_PROOF_NOTE,
         body: ChangeEmail,
         response: { 202: Accepted },
       },
@@ -134,7 +131,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: "deleteAccount",
         tags,
         summary: "Delete the account and all its data",
-        description: STEP_UP_NOTE,
+        description: STEP_UP_PROOF_NOTE,
         body: DeleteMe,
       },
     },

@@ -27,12 +27,10 @@ import {
   startPasskeyRegistration,
   startTotpEnrolment,
 } from "./manage-factors.ts";
+import { STEP_UP_PROOF_NOTE } from "./step-up.ts";
 
 const tags = ["second factors"];
-const stepUpNote =
-  "Needs `password`; an account without one confirms with `code`, `recoveryCode` or a passkey assertion " +
-  "(`challengeId` from POST /auth/passkey/options, `response`). " +
-  "`endOtherSessions: true` ends every other session (ASVS 7.4.3).";
+const stepUpNote = `${STEP_UP_PROOF_NOTE} \`endOtherSessions: true\` ends every other session (ASVS 7.4.3).`;
 
 export const mfaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

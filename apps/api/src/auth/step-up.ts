@@ -10,6 +10,11 @@ import {
   secondFactorMethods,
 } from "./second-factors.ts";
 
+/** What the OpenAPI description of a route that asks for a step-up says of its proof. */
+export const STEP_UP_PROOF_NOTE =
+  "Needs `password`; an account without one confirms with a second factor: `code`, `recoveryCode`, " +
+  "or a passkey assertion (`challengeId` from POST /auth/passkey/options, `response`).";
+
 /**
  * Step-up before a sensitive change (removing a factor, new recovery codes, changing the email or
  * password, an API token, deleting the account): the password, or for an account without one
