@@ -9,6 +9,7 @@ const LABELS = {
   mixed: "(4) mixed 80/20",
   flood: "(5) list during sign-in flood",
   rate: "list at fixed 1,000 req/s",
+  createRate: "create at fixed 500 req/s",
 };
 const DB_LABEL = { postgres: "PostgreSQL", pglite: "embedded (PGlite)" };
 
@@ -241,20 +242,27 @@ function targets(results) {
         db.rssPeakMb <= 150,
       );
     }
-    const naive = (scenario) => db.runs[scenario]?.naive && db.runs[scenario]?.api;
+    const naive = (scenario) => db.runs[scenario]?.naive?.dbCpuUs && db.runs[scenario]?.api?.dbCpuUs;
     const dbRatio = (scenario) => db.runs[scenario].api.dbCpuUs / db.runs[scenario].naive.dbCpuUs;
-    for (const [scenario, limit] of [
-      ["list", 1.2],
-      ["create", 1.5],
+    // A create's database CPU is judged at one arrival rate for both (run.mjs, FIXED_WRITE_RATE):
+    // at their own closed-loop rates the faster server shares more commits. The closed-loop
+    // figure is reported beside it.
+    const createAt = naive("createRate") ? "createRate" : "create";
+    for (const [scenario, limit, label] of [
+      ["list", 1.2, "list"],
+      [createAt, 1.5, createAt === "createRate" ? "create (both at 500 req/s)" : "create"],
     ]) {
-      if (naive(scenario) && db.runs[scenario].naive.dbCpuUs) {
-        add(
-          db.kind,
-          `(issue 14) DB CPU per ${scenario} ≤ ${limit}× naive`,
-          `${num(db.runs[scenario].api.dbCpuUs)} vs ${num(db.runs[scenario].naive.dbCpuUs)} µs (${num(dbRatio(scenario), 2)}×)`,
-          dbRatio(scenario) <= limit,
-        );
-      }
+      if (!naive(scenario)) continue;
+      const closedLoop =
+        scenario === "createRate" && naive("create")
+          ? `; closed loop ${num(db.runs.create.api.dbCpuUs)} vs ${num(db.runs.create.naive.dbCpuUs)} µs at ${num(db.runs.create.api.rps)} vs ${num(db.runs.create.naive.rps)} req/s`
+          : "";
+      add(
+        db.kind,
+        `(issue 14) DB CPU per ${label} ≤ ${limit}× naive`,
+        `${num(db.runs[scenario].api.dbCpuUs)} vs ${num(db.runs[scenario].naive.dbCpuUs)} µs (${num(dbRatio(scenario), 2)}×)${closedLoop}`,
+        dbRatio(scenario) <= limit,
+      );
     }
     for (const [scenario, limit, label] of [
       ["list", 0.9, "list"],
