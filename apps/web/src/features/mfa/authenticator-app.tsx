@@ -1,12 +1,14 @@
 "use client";
 
 import type { MfaStatus, TotpEnrolment } from "@taskvault/contract/mfa";
-import { type FormEvent, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { renderSVG } from "uqr";
 import { CodeField } from "./code-field.tsx";
+import { FactorForm } from "./factor-form.tsx";
+import { describeStepUpFailure } from "./failure-messages.ts";
 import { confirmTotp, regenerateRecoveryCodes, removeTotp, startTotpEnrolment } from "./mfa-api.ts";
 import { RecoveryCodesView } from "./recovery-codes-view.tsx";
-import { describeStepUpFailure, SignOutOthersCheckbox, type Status, StepUpForm } from "./step-up-form.tsx";
+import { SignOutOthersCheckbox, type Status, StepUpForm } from "./step-up-form.tsx";
 import type { StepUpMethods } from "./step-up-proof.ts";
 
 type Step =
@@ -130,27 +132,12 @@ function ScanAndConfirm({
   onCancel: () => void;
   onConfirmed: (codes: string[]) => void;
 }) {
-  const [isPending, setIsPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   // An <img> of the SVG: the page's CSP allows data: images, and no markup is injected into the DOM.
   const qrSource = useMemo(
     () => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(enrolment.otpauthUri, { border: 2 }))}`,
     [enrolment.otpauthUri],
   );
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    setIsPending(true);
-    setError(null);
-    try {
-      onConfirmed(await confirmTotp(String(data.get("code") ?? ""), data.get("endOtherSessions") === "on"));
-    } catch (failure) {
-      setError(describeStepUpFailure(failure));
-      setIsPending(false);
-    }
-  }
 
   return (
     <div className="mt-3 space-y-3">
@@ -184,21 +171,19 @@ function ScanAndConfirm({
           </span>
         </div>
       </div>
-      <form aria-label="Confirm authenticator app" className="space-y-3" onSubmit={onSubmit}>
+      <FactorForm
+        label="Confirm authenticator app"
+        submit="Turn on"
+        className="space-y-3"
+        describeFailure={describeStepUpFailure}
+        onCancel={onCancel}
+        onSubmit={async (data) =>
+          onConfirmed(await confirmTotp(String(data.get("code") ?? ""), data.get("endOtherSessions") === "on"))
+        }
+      >
         <CodeField label="Authentication code" name="code" kind="totp" autoFocus />
         <SignOutOthersCheckbox />
-        <p role="alert" className="text-sm text-red-700 empty:hidden dark:text-red-400">
-          {error}
-        </p>
-        <div className="flex flex-wrap gap-2">
-          <button type="submit" className="btn-primary" disabled={isPending}>
-            Turn on
-          </button>
-          <button type="button" className="btn-secondary" onClick={onCancel} disabled={isPending}>
-            Cancel
-          </button>
-        </div>
-      </form>
+      </FactorForm>
     </div>
   );
 }

@@ -7,8 +7,8 @@ import {
 } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
 import { BffError } from "@/lib/bff-client.ts";
+import { describePasskeyFailure } from "./failure-messages.ts";
 import { signInWithPasskey } from "./mfa-api.ts";
-import { describePasskeyFailure } from "./passkey-errors.ts";
 
 type Props = {
   next: string;

@@ -1,9 +1,10 @@
 "use client";
 
 import type { Passkey } from "@taskvault/contract/mfa";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
+import { FactorForm } from "./factor-form.tsx";
+import { describePasskeyFailure } from "./failure-messages.ts";
 import { addPasskey, removePasskey, renamePasskey } from "./mfa-api.ts";
-import { describePasskeyFailure } from "./passkey-errors.ts";
 import { SignOutOthersCheckbox, type Status, StepUpForm } from "./step-up-form.tsx";
 import type { StepUpMethods } from "./step-up-proof.ts";
 
@@ -165,39 +166,20 @@ function AddPasskeyForm({
   onAdded: (passkey: Passkey) => void;
   setStatus: (status: Status) => void;
 }) {
-  const [isPending, setIsPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    setIsPending(true);
-    setError(null);
-    setStatus(null);
-    try {
-      onAdded(await addPasskey(String(data.get("name") ?? ""), data.get("endOtherSessions") === "on"));
-    } catch (failure) {
-      setError(describePasskeyFailure(failure));
-      setIsPending(false);
-    }
-  }
-
   return (
-    <form aria-label="Add a passkey" className="mt-3 space-y-3" onSubmit={onSubmit}>
+    <FactorForm
+      label="Add a passkey"
+      submit="Create passkey"
+      describeFailure={describePasskeyFailure}
+      onCancel={onCancel}
+      onSubmit={async (data) => {
+        setStatus(null);
+        onAdded(await addPasskey(String(data.get("name") ?? ""), data.get("endOtherSessions") === "on"));
+      }}
+    >
       <NameField defaultValue={suggestedName()} />
       <SignOutOthersCheckbox />
-      <p role="alert" className="text-sm text-red-700 empty:hidden dark:text-red-400">
-        {error}
-      </p>
-      <div className="flex flex-wrap gap-2">
-        <button type="submit" className="btn-primary" disabled={isPending}>
-          Create passkey
-        </button>
-        <button type="button" className="btn-secondary" onClick={onCancel} disabled={isPending}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FactorForm>
   );
 }
 
@@ -210,36 +192,16 @@ function RenameForm({
   onCancel: () => void;
   onRenamed: (passkey: Passkey) => void;
 }) {
-  const [isPending, setIsPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setIsPending(true);
-    setError(null);
-    try {
-      onRenamed(await renamePasskey(passkey.id, String(new FormData(event.currentTarget).get("name") ?? "")));
-    } catch (failure) {
-      setError(describePasskeyFailure(failure));
-      setIsPending(false);
-    }
-  }
-
   return (
-    <form aria-label={`Rename ${passkey.name}`} className="mt-3 space-y-3" onSubmit={onSubmit}>
+    <FactorForm
+      label={`Rename ${passkey.name}`}
+      submit="Save name"
+      describeFailure={describePasskeyFailure}
+      onCancel={onCancel}
+      onSubmit={async (data) => onRenamed(await renamePasskey(passkey.id, String(data.get("name") ?? "")))}
+    >
       <NameField defaultValue={passkey.name} />
-      <p role="alert" className="text-sm text-red-700 empty:hidden dark:text-red-400">
-        {error}
-      </p>
-      <div className="flex flex-wrap gap-2">
-        <button type="submit" className="btn-primary" disabled={isPending}>
-          Save name
-        </button>
-        <button type="button" className="btn-secondary" onClick={onCancel} disabled={isPending}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FactorForm>
   );
 }
 

@@ -4,8 +4,8 @@ import type { MfaMethod } from "@taskvault/contract/mfa";
 import { type FormEvent, useState } from "react";
 import { BffError } from "@/lib/bff-client.ts";
 import { CodeField } from "./code-field.tsx";
+import { describePasskeyFailure } from "./failure-messages.ts";
 import { finishSecondStep } from "./mfa-api.ts";
-import { describePasskeyFailure } from "./passkey-errors.ts";
 
 const LINK = "font-semibold text-brand-600 underline-offset-2 hover:underline dark:text-brand-50";
 

@@ -1,8 +1,9 @@
 "use client";
 
 import type { StepUp } from "@taskvault/contract/mfa";
-import { type FormEvent, type ReactNode, useState } from "react";
-import { BffError } from "@/lib/bff-client.ts";
+import type { ReactNode } from "react";
+import { FactorForm } from "./factor-form.tsx";
+import { describeStepUpFailure } from "./failure-messages.ts";
 import { StepUpFields } from "./step-up-fields.tsx";
 import { readStepUpProof, type StepUpMethods } from "./step-up-proof.ts";
 
@@ -37,42 +38,23 @@ export function StepUpForm({
   onSubmit,
   onCancel,
 }: Props) {
-  const [isPending, setIsPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function handle(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    setIsPending(true);
-    setError(null);
-    try {
-      await onSubmit({
-        proof: asksProof ? readStepUpProof(data) : {},
-        endOtherSessions: data.get("endOtherSessions") === "on",
-      });
-    } catch (failure) {
-      setError(describeStepUpFailure(failure));
-      setIsPending(false);
-    }
-  }
-
   return (
-    <form aria-label={label} className="mt-3 space-y-3" onSubmit={handle}>
+    <FactorForm
+      label={label}
+      submit={submit}
+      describeFailure={describeStepUpFailure}
+      onCancel={onCancel}
+      onSubmit={async (data) =>
+        onSubmit({
+          proof: asksProof ? readStepUpProof(data) : {},
+          endOtherSessions: data.get("endOtherSessions") === "on",
+        })
+      }
+    >
       {children}
       {asksProof ? <StepUpFields methods={stepUp} passwordHint={null} /> : null}
       {offersSignOut ? <SignOutOthersCheckbox /> : null}
-      <p role="alert" className="text-sm text-red-700 empty:hidden dark:text-red-400">
-        {error}
-      </p>
-      <div className="flex flex-wrap gap-2">
-        <button type="submit" className="btn-primary" disabled={isPending}>
-          {submit}
-        </button>
-        <button type="button" className="btn-secondary" onClick={onCancel} disabled={isPending}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FactorForm>
   );
 }
 
@@ -84,13 +66,4 @@ export function SignOutOthersCheckbox() {
       Sign out my other sessions
     </label>
   );
-}
-
-export function describeStepUpFailure(failure: unknown): string {
-  if (!(failure instanceof BffError)) return "Something went wrong. Please try again.";
-  if (failure.problem?.code === "invalid_credentials") return "The password is not right.";
-  if (failure.problem?.code === "invalid_code") return "That code is not right or was already used.";
-  if (failure.status === 429) return "Too many attempts. Wait a moment and try again.";
-  const fields = Object.values(failure.fieldErrors).flat();
-  return fields.length ? fields.join(" ") : failure.message;
 }

@@ -1,6 +1,19 @@
 import { WebAuthnError } from "@simplewebauthn/browser";
 import { BffError } from "@/lib/bff-client.ts";
-import { describeStepUpFailure } from "./step-up-form.tsx";
+
+// What to tell someone whose step-up or passkey ceremony failed. They live together (and apart
+// from the forms) because a passkey call the BFF refuses (a throttle, a field) reads like any
+// refused change.
+
+/** A sensitive change refused: the password or second factor, a throttle, a field. */
+export function describeStepUpFailure(failure: unknown): string {
+  if (!(failure instanceof BffError)) return "Something went wrong. Please try again.";
+  if (failure.problem?.code === "invalid_credentials") return "The password is not right.";
+  if (failure.problem?.code === "invalid_code") return "That code is not right or was already used.";
+  if (failure.status === 429) return "Too many attempts. Wait a moment and try again.";
+  const fields = Object.values(failure.fieldErrors).flat();
+  return fields.length ? fields.join(" ") : failure.message;
+}
 
 /** What to tell someone whose passkey ceremony did not finish. */
 export function describePasskeyFailure(failure: unknown): string {
