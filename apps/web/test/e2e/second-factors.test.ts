@@ -1,7 +1,9 @@
 import * as OTPAuth from "otpauth";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
-import { describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startOpenIdProvider, type TestOpenIdProvider } from "../../../api/test/helpers/oidc-provider.ts";
 import { eventually, hasStack, PASSWORD, stack, uniqueEmail, useBrowser } from "./browser.ts";
+import { freePort, type Stack, startStack } from "./stack.ts";
 
 /**
  * Second factors and passkeys as a new user meets them (issue 16): an authenticator app with codes
@@ -47,6 +49,9 @@ async function addVirtualAuthenticator(page: Page, copyOf: Credential[] = []) {
   for (const credential of copyOf) await cdp.send("WebAuthn.addCredential", { authenticatorId, credential });
   return {
     credentials: () => readCredentials(cdp, authenticatorId),
+    /** `false`: the fingerprint is not recognised, so a ceremony that requires verification fails. */
+    setUserVerified: (isUserVerified: boolean) =>
+      cdp.send("WebAuthn.setUserVerified", { authenticatorId, isUserVerified }),
   };
 }
 
@@ -271,5 +276,85 @@ describe.skipIf(!hasStack)("second factors and passkeys", () => {
     await passwordStep(last.page, email);
     await expectSignedIn(last.page);
     await last.context.close();
+  });
+});
+
+describe.skipIf(!hasStack)("an account whose only factor is a passkey (single sign-on, no password)", () => {
+  const chromium = useBrowser();
+  let idp: TestOpenIdProvider;
+  let ssoStack: Stack;
+
+  beforeAll(async () => {
+    // A stack of its own with an OpenID provider, on localhost for the passkeys; the provider
+    // registers the redirect URI PUBLIC_URL/auth/oidc/callback, so the web port is chosen first.
+    const webPort = await freePort();
+    idp = await startOpenIdProvider({ publicUrl: `http://localhost:${webPort}`, name: "Test IdP" });
+    ssoStack = await startStack({
+      accessTtl: 60,
+      webPort,
+      publicHost: "localhost",
+      apiEnv: { ...idp.env, OIDC_NAME: "Test IdP" },
+    });
+  }, 300_000);
+  afterAll(async () => {
+    await ssoStack?.stop();
+    await idp?.close();
+  });
+
+  test("a person who signs in with single sign-on and adds a passkey confirms a new API token and the passkey's removal with it", {
+    timeout: 120_000,
+  }, async () => {
+    const context = await chromium.browser.newContext({ baseURL: ssoStack.publicUrl });
+    const page = await context.newPage();
+    const username = `passkey-only-${Date.now().toString(36)}`;
+    idp.accounts.set(username, { email: uniqueEmail("passkey-only"), email_verified: true, name: "Pat Passkey" });
+    await page.goto("/signin");
+    await page.getByRole("button", { name: "Sign in with Test IdP", exact: true }).click();
+    await page.waitForURL((url) => url.origin === idp.issuer);
+    await page.getByLabel("Username").fill(username);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(new URL("/", ssoStack.publicUrl).toString());
+    await page.getByLabel("New todo").waitFor();
+
+    const authenticator = await addVirtualAuthenticator(page);
+    await page.goto("/settings");
+    const security = page.getByRole("region", { name: "Security" });
+    await security.getByRole("button", { name: "Add a passkey" }).click();
+    await security.getByLabel("Passkey name").fill("Phone");
+    await security.getByRole("button", { name: "Create passkey" }).click();
+    const item = security.getByRole("list", { name: "Passkeys" }).getByRole("listitem").filter({ hasText: "Phone" });
+    await item.getByText("Never used to sign in").waitFor();
+
+    // No password, no authenticator app, no recovery codes: the passkey is the only way to confirm.
+    await page.getByRole("button", { name: "New token" }).click();
+    const form = page.getByRole("form", { name: "Create an API token" });
+    await form.getByLabel("Name").fill("passkey script");
+    await form.getByText("Your account has no password: confirm it's you with your passkey").waitFor();
+    expect(await form.getByLabel("Password", { exact: true }).count()).toBe(0);
+    expect(await form.getByLabel("Authentication code").count()).toBe(0);
+    expect(await form.getByLabel("Recovery code").count()).toBe(0);
+
+    // A fingerprint the device does not recognise confirms nothing.
+    await authenticator.setUserVerified(false);
+    await form.getByRole("button", { name: "Create token" }).click();
+    await page.getByText("No passkey was used.").waitFor();
+    expect(await page.getByRole("region", { name: "New API token" }).count()).toBe(0);
+
+    await authenticator.setUserVerified(true);
+    await form.getByRole("button", { name: "Create token" }).click();
+    const token = await page.getByRole("region", { name: "New API token" }).getByLabel("Token").inputValue();
+    const read = await fetch(`${ssoStack.apiUrl}/api/v1/todos`, { headers: { authorization: `Bearer ${token}` } });
+    expect(read.status).toBe(200);
+    // The API checked the passkey's signature for it (and counts that as a use).
+    await page.reload();
+    await item.getByText(/Last used/).waitFor();
+
+    // The last factor goes with that factor's own confirmation.
+    await item.getByRole("button", { name: "Remove Phone" }).click();
+    const remove = item.getByRole("form", { name: "Remove Phone" });
+    await remove.getByText("confirm it's you with your passkey").waitFor();
+    await remove.getByRole("button", { name: "Remove passkey" }).click();
+    await security.getByText("No passkeys yet.").waitFor();
+    await context.close();
   });
 });

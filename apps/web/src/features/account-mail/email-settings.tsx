@@ -2,8 +2,9 @@
 
 import { type FormEvent, useState } from "react";
 import { TextField } from "@/features/auth/text-field.tsx";
-import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
-import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
+import { describeStepUpFailure } from "@/features/mfa/failure-messages.ts";
+import { readStepUpProof, StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import type { StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff, retryAdvice } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "../settings/settings-card.tsx";
 import { useResendVerification } from "./use-resend-verification.ts";
@@ -38,7 +39,7 @@ export function EmailSettings({
     try {
       await bff("/api/me/email", {
         method: "PUT",
-        body: { email: newEmail, ...readStepUpProof(data) },
+        body: { email: newEmail, ...(await readStepUpProof(data)) },
         // A wrong password or code is a 401 from the API, not an ended session (the BFF relays it as such).
         redirectOnUnauthorized: false,
       });
@@ -48,9 +49,13 @@ export function EmailSettings({
         message: `Check your new inbox: we sent a confirmation link to ${newEmail}. Your email changes when you open it.`,
       });
     } catch (error) {
-      if (!(error instanceof BffError)) throw error;
-      setErrors(error.fieldErrors);
-      setStatus({ tone: "error", message: describeFailure(error) });
+      if (error instanceof BffError) {
+        setErrors(error.fieldErrors);
+        setStatus({ tone: "error", message: describeFailure(error) });
+      } else {
+        // Not the BFF's answer: a passkey as the proof whose ceremony did not finish.
+        setStatus({ tone: "error", message: describeStepUpFailure(error) });
+      }
     } finally {
       setIsPending(false);
     }

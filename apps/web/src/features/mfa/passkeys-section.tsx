@@ -14,7 +14,7 @@ type Props = {
   passkeys: Passkey[];
   /** Removing this passkey would leave the account without a second factor: the step-up is asked. */
   isLastFactor: (passkey: Passkey) => boolean;
-  /** The password, or for an account without one a recovery code (the passkey is its last factor). */
+  /** The password, or for an account without one a second factor (this passkey itself, when it is the last). */
   stepUp: StepUpMethods;
   onAdded: (passkey: Passkey) => void;
   onRenamed: (passkey: Passkey) => void;

@@ -4,8 +4,8 @@ import type { StepUp } from "@taskvault/contract/mfa";
 import type { ReactNode } from "react";
 import { FactorForm } from "./factor-form.tsx";
 import { describeStepUpFailure } from "./failure-messages.ts";
-import { StepUpFields } from "./step-up-fields.tsx";
-import { readStepUpProof, type StepUpMethods } from "./step-up-proof.ts";
+import { readStepUpProof, StepUpFields } from "./step-up-fields.tsx";
+import type { StepUpMethods } from "./step-up-proof.ts";
 
 export type Status = { tone: "ok" | "error"; message: string } | null;
 
@@ -46,7 +46,7 @@ export function StepUpForm({
       onCancel={onCancel}
       onSubmit={async (data) =>
         onSubmit({
-          proof: asksProof ? readStepUpProof(data) : {},
+          proof: asksProof ? await readStepUpProof(data) : {},
           endOtherSessions: data.get("endOtherSessions") === "on",
         })
       }

@@ -8,8 +8,9 @@ import {
   type CreatedApiToken,
 } from "@taskvault/contract/api-tokens";
 import { type FormEvent, useId, useState } from "react";
-import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
-import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
+import { describeStepUpFailure } from "@/features/mfa/failure-messages.ts";
+import { readStepUpProof, StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import type { StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
@@ -70,7 +71,7 @@ export function ApiTokensPanel({ initialTokens, stepUp }: { initialTokens: ApiTo
           scopes,
           // The end of the chosen day, in the browser's zone.
           ...(expiry ? { expiresAt: new Date(`${expiry}T23:59:59`).toISOString() } : {}),
-          ...readStepUpProof(data),
+          ...(await readStepUpProof(data)),
         },
         // A wrong password or code is a 401 from the API, not an ended session.
         redirectOnUnauthorized: false,
@@ -85,6 +86,9 @@ export function ApiTokensPanel({ initialTokens, stepUp }: { initialTokens: ApiTo
       if (error instanceof BffError) {
         setErrors(error.fieldErrors);
         setStatus({ tone: "error", message: describeCreateFailure(error) });
+      } else {
+        // Not the BFF's answer: a passkey as the proof whose ceremony did not finish.
+        setStatus({ tone: "error", message: describeStepUpFailure(error) });
       }
     } finally {
       setIsPending(false);

@@ -1,8 +1,9 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
-import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
+import { describeStepUpFailure } from "@/features/mfa/failure-messages.ts";
+import { readStepUpProof, StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import type { StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
@@ -16,11 +17,11 @@ export function DeleteAccountForm({ email, stepUp }: { email: string; stepUp: St
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const proof = readStepUpProof(new FormData(event.currentTarget));
+    const data = new FormData(event.currentTarget);
     setIsPending(true);
     setStatus(null);
     try {
-      await bff("/api/me", { method: "DELETE", body: proof, redirectOnUnauthorized: false });
+      await bff("/api/me", { method: "DELETE", body: await readStepUpProof(data), redirectOnUnauthorized: false });
       window.location.assign("/signin?reason=deleted");
     } catch (error) {
       setIsPending(false);
@@ -29,9 +30,10 @@ export function DeleteAccountForm({ email, stepUp }: { email: string; stepUp: St
           ? "That code is not right or was already used."
           : error instanceof BffError && (error.status === 401 || error.status === 403)
             ? "That password is not right."
-            : error instanceof Error
+            : error instanceof BffError
               ? error.message
-              : "Could not delete the account.";
+              : // Not the BFF's answer: a passkey as the proof whose ceremony did not finish.
+                describeStepUpFailure(error);
       setStatus({ tone: "error", message });
     }
   }

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { PasswordField } from "@/features/auth/password-field.tsx";
-import { StepUpFields } from "@/features/mfa/step-up-fields.tsx";
-import { readStepUpProof, type StepUpMethods } from "@/features/mfa/step-up-proof.ts";
+import { describeStepUpFailure } from "@/features/mfa/failure-messages.ts";
+import { readStepUpProof, StepUpFields } from "@/features/mfa/step-up-fields.tsx";
+import type { StepUpMethods } from "@/features/mfa/step-up-proof.ts";
 import { BffError, bff } from "@/lib/bff-client.ts";
 import { FormStatus, SettingsCard } from "./settings-card.tsx";
 
@@ -30,7 +31,7 @@ export function PasswordForm({ email, stepUp }: { email: string; stepUp: StepUpM
       await bff("/api/me/password", {
         method: "PUT",
         body: {
-          ...(isSetting ? readStepUpProof(data) : { currentPassword: String(data.get("currentPassword") ?? "") }),
+          ...(isSetting ? await readStepUpProof(data) : { currentPassword: String(data.get("currentPassword") ?? "") }),
           newPassword: String(data.get("newPassword") ?? ""),
         },
         // A wrong current password or code is a 401 from the API, not an ended session.
@@ -55,6 +56,9 @@ export function PasswordForm({ email, stepUp }: { email: string; stepUp: StepUpM
                 ? "The current password is not right."
                 : error.message,
         });
+      } else {
+        // Not the BFF's answer: a passkey as the proof whose ceremony did not finish.
+        setStatus({ tone: "error", message: describeStepUpFailure(error) });
       }
     } finally {
       setIsPending(false);
