@@ -45,15 +45,15 @@ function figuresTable(db) {
 /** Issue 14: Taskvault against the naive baseline (plain SQL on a database without our triggers). */
 function naiveTable(db) {
   const rows = [
-    "| scenario | Taskvault req/s | DB µs/req | naive req/s | p99 ms | DB µs/req | throughput (Taskvault ÷ naive) | DB CPU per request (Taskvault ÷ naive) |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| scenario | Taskvault req/s | CPU µs/req | DB µs/req | naive req/s | p99 ms | CPU µs/req | DB µs/req | throughput (Taskvault ÷ naive) | DB CPU per request (Taskvault ÷ naive) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const [scenario, label] of Object.entries(LABELS)) {
     const run = db.runs[scenario];
     if (!run?.api || !run.naive) continue;
     const dbRatio = run.api.dbCpuUs && run.naive.dbCpuUs ? run.api.dbCpuUs / run.naive.dbCpuUs : null;
     rows.push(
-      `| ${label} | ${num(run.api.rps)} | ${num(run.api.dbCpuUs)} | ${num(run.naive.rps)} | ${num(run.naive.p99, 2)} | ${num(run.naive.dbCpuUs)} | ${pct(db.ratios[scenario]?.apiVsNaive)} | ${num(dbRatio, 2)}× |`,
+      `| ${label} | ${num(run.api.rps)} | ${num(run.api.cpuUs)} | ${num(run.api.dbCpuUs)} | ${num(run.naive.rps)} | ${num(run.naive.p99, 2)} | ${num(run.naive.cpuUs)} | ${num(run.naive.dbCpuUs)} | ${pct(db.ratios[scenario]?.apiVsNaive)} | ${num(dbRatio, 2)}× |`,
     );
   }
   return rows.length > 2 ? rows.join("\n") : null;
