@@ -157,6 +157,10 @@ export async function deleteAccount(ctx: AuthContext, caller: Caller, input: Del
       ...owned.map((row) => row.id),
       ...(await apiTokenIdsOf(tx, user.id)),
     ]);
+    // The lists' rows before their todos, as a list's deletion takes them: someone accepting an
+    // invitation to one holds its row, then waits for the list's writers (drizzle/0011), which
+    // deleting the todos would be, still holding them, while waiting for the row.
+    await tx.select({ id: lists.id }).from(lists).where(eq(lists.userId, user.id)).for("update");
     await tx.delete(todos).where(eq(todos.userId, user.id));
     await tx.delete(lists).where(eq(lists.userId, user.id));
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, user.id));

@@ -9,7 +9,7 @@ import {
   type InvitationCollection,
   type MemberCollection,
 } from "@taskvault/contract/sharing";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
@@ -178,7 +178,8 @@ async function findInvitation(db: Executor, userId: string, id: string, { forUpd
 
 /**
  * Accepting spends the invitation and makes the caller a member: the membership's trigger gives
- * them the list and its todos in their change log (drizzle/0008), in this transaction.
+ * them the list and its todos in their change log (drizzle/0008), in this transaction. It waits for
+ * writers of the list that are under way, so the copy has their todos (drizzle/0011).
  */
 export async function acceptInvitation(
   db: Database,
@@ -186,8 +187,21 @@ export async function acceptInvitation(
   id: string,
 ): Promise<{ list: List; ownerId: string }> {
   return db.transaction(async (tx) => {
+    const found = await findInvitation(tx, userId, id);
+    if (!found.asInvitee) throw invitationNotFound();
+    // The list row before the audience lock, in the order a list's deletion takes them (its row, then
+    // its todos, whose triggers take the lock): the membership's foreign key would take the row after
+    // the lock, and wait for a deletion that waits for us.
+    const [held] = await tx
+      .select({ id: lists.id })
+      .from(lists)
+      .where(and(eq(lists.userId, found.owner_id), eq(lists.id, found.list_id)))
+      .for("key share");
+    if (!held) throw invitationNotFound();
+    await lockAudience(tx, found.owner_id, found.list_id);
+    // Spent by a concurrent accept while we waited: 404, as a second accept is.
     const invitation = await findInvitation(tx, userId, id, { forUpdate: true });
-    if (!invitation.asInvitee) throw invitationNotFound();
+    if (!invitation.asInvitee || invitation.list_id !== found.list_id) throw invitationNotFound();
     await tx
       .delete(listInvitations)
       .where(and(eq(listInvitations.ownerId, invitation.owner_id), eq(listInvitations.id, id)));
@@ -254,20 +268,23 @@ export async function listMembersOf(db: Executor, grant: ListGrant): Promise<Mem
   };
 }
 
-export async function updateMember(db: Executor, grant: ListGrant, memberId: string, role: MemberRole) {
+export async function updateMember(db: Database, grant: ListGrant, memberId: string, role: MemberRole) {
   if (!isUuid(memberId)) throw memberNotFound();
   if (memberId === grant.ownerId) throw validationError("role", "The owner's role cannot change");
-  const updated = await db
-    .update(listMembers)
-    .set({ role })
-    .where(
-      and(
-        eq(listMembers.ownerId, grant.ownerId),
-        eq(listMembers.listId, grant.listId),
-        eq(listMembers.memberId, memberId),
-      ),
-    )
-    .returning();
+  const updated = await db.transaction(async (tx) => {
+    await lockAudience(tx, grant.ownerId, grant.listId);
+    return tx
+      .update(listMembers)
+      .set({ role })
+      .where(
+        and(
+          eq(listMembers.ownerId, grant.ownerId),
+          eq(listMembers.listId, grant.listId),
+          eq(listMembers.memberId, memberId),
+        ),
+      )
+      .returning();
+  });
   if (updated.length === 0) throw memberNotFound();
   return listMembersOf(db, grant).then((members) => members.items.find((member) => member.userId === memberId)!);
 }
@@ -275,12 +292,28 @@ export async function updateMember(db: Executor, grant: ListGrant, memberId: str
 /**
  * Removal by the owner, or leaving. Takes effect at once: the membership row is what every
  * authorisation reads, and its trigger writes the member's `list.deleted`. Their assignments in
- * the list are cleared first (an assignee must be a member), which the remaining members see.
+ * the list are cleared first (an assignee must be a member), which everyone who sees the list sees.
+ *
+ * The audience lock comes first (drizzle/0011): it waits for every writer that read the old
+ * membership, so their entries for the member come before the tombstone, and holds off new ones
+ * until this commits, so nothing comes after. Holding it, this must not wait for a todo row: a
+ * writer holding one may be waiting for the lock. So rows a writer holds are skipped; that writer
+ * clears the assignment itself once it gets the lock (drizzle/0011's assignee trigger).
  */
 export async function removeMember(db: Database, grant: ListGrant, memberId: string): Promise<void> {
   mayRemoveMember(grant, memberId);
   if (!isUuid(memberId) || memberId === grant.ownerId) throw memberNotFound();
   await db.transaction(async (tx) => {
+    await lockAudience(tx, grant.ownerId, grant.listId);
+    const assigned = tx
+      .select({ id: todos.id })
+      .from(todos)
+      .where(and(eq(todos.userId, grant.ownerId), eq(todos.listId, grant.listId), eq(todos.assigneeId, memberId)))
+      .for("no key update", { skipLocked: true });
+    await tx
+      .update(todos)
+      .set({ assigneeId: null, updatedAt: new Date(), version: sql`${todos.version} + 1` })
+      .where(and(eq(todos.userId, grant.ownerId), inArray(todos.id, assigned)));
     const removed = await tx
       .delete(listMembers)
       .where(
@@ -292,9 +325,13 @@ export async function removeMember(db: Database, grant: ListGrant, memberId: str
       )
       .returning();
     if (removed.length === 0) throw memberNotFound();
-    await tx
-      .update(todos)
-      .set({ assigneeId: null, updatedAt: new Date(), version: sql`${todos.version} + 1` })
-      .where(and(eq(todos.userId, grant.ownerId), eq(todos.listId, grant.listId), eq(todos.assigneeId, memberId)));
   });
+}
+
+/**
+ * Waits for the list's writers under way and holds off new ones until this transaction ends
+ * (drizzle/0011). Membership changes take it before anything else of the list.
+ */
+async function lockAudience(tx: Executor, ownerId: string, listId: string): Promise<void> {
+  await tx.execute(sql`select taskvault_lock_list_audience(${ownerId}, ${listId})`);
 }
