@@ -1,9 +1,12 @@
 // node bench/compare.mjs [--db postgres|pglite] [--duration 5] [--rounds 3] [--scenarios list,create,toggle]
-//   (also sharedOwnList, sharedMemberList, sharedOwnAll, sharedMemberAll: scenarios.mjs, PostgreSQL)
-//   BEFORE.js AFTER.js …
+//   (also sharedOwnList, sharedMemberList, sharedOwnAll, sharedMemberAll, sharedCreate: scenarios.mjs, PostgreSQL)
+//   [--own-databases] BEFORE.js AFTER.js …
 // Before/after figures for a change: API bundles (e.g. copies of apps/api/dist/server.js built
 // before and after it) run side by side on one seeded database and are measured in interleaved
 // rounds, so background load on the machine hits every bundle alike. Prints median req/s and p99.
+// A change to the database itself (a migration: triggers, indexes) needs --own-databases on
+// PostgreSQL: the database is seeded by the first bundle, and every other bundle runs on a copy of it
+// that it migrates at start-up, so each bundle meets its own schema with the same data.
 import { cpSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +25,7 @@ const { values: options, positionals: bundles } = parseArgs({
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "10" },
     scenarios: { type: "string", default: "list,create,toggle" },
+    "own-databases": { type: "boolean", default: false },
   },
 });
 const duration = Number(options.duration);
@@ -51,9 +55,15 @@ try {
     });
   }
   await stopProcess(first);
+  // Copies are taken before any bundle connects to the seeded database.
+  const copies = [];
+  for (const index of bundles.keys()) {
+    const own = options.db === "postgres" && options["own-databases"] && index > 0;
+    copies.push(own ? await database.copy(`bundle${index}`) : database);
+  }
   const servers = [];
   for (const [index, bundle] of bundles.entries()) {
-    let dbEnv = database.env;
+    let { env: dbEnv, name: dbName } = copies[index];
     if (options.db === "pglite") {
       dbEnv = { DATA_DIR: `${database.env.DATA_DIR}-${index}` };
       cpSync(database.env.DATA_DIR, dbEnv.DATA_DIR, { recursive: true });
@@ -68,17 +78,19 @@ try {
       port: serverPort,
     });
     processes.push(proc);
-    servers.push(proc);
+    servers.push({ ...proc, dbName });
   }
   for (let round = 1; round <= Number(options.rounds); round++) {
     for (const scenario of scenarios) {
-      for (const server of servers) {
+      // ABBA: each bundle goes first every other round, so a load that builds up or eases off
+      // during a round favours none of them.
+      for (const server of round % 2 ? servers : [...servers].reverse()) {
         const run = {
           url: `http://127.0.0.1:${server.port}`,
           requests: requestsFor(scenario, "api", fixture),
           connections: Number(options.connections),
           pid: server.child.pid,
-          database: databaseCpu ? { cpu: databaseCpu, names: [database.name] } : undefined,
+          database: databaseCpu ? { cpu: databaseCpu, names: [server.dbName] } : undefined,
         };
         await load({ ...run, duration: 1 });
         const result = await load({ ...run, duration });

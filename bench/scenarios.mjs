@@ -39,6 +39,25 @@ function sharedRead(scenario, target, shared) {
   };
 }
 
+/**
+ * A member creating a todo in a shared list (issue 18): the owner's entry and one per member (4 in the
+ * seeded lists) in the change log, under the list's audience lock (drizzle/0011). Members and lists
+ * take turns.
+ */
+function sharedCreate(target, shared) {
+  const nextMember = roundRobin(shared.members);
+  const nextList = roundRobin(shared.owners.map((owner) => owner.listId));
+  return {
+    method: "POST",
+    path: target.path,
+    setupRequest: (request) => ({
+      ...request,
+      headers: { ...target.who(nextMember()), "content-type": "application/json" },
+      body: JSON.stringify({ title: "Benchmark todo in a shared list", listId: nextList() }),
+    }),
+  };
+}
+
 /** Request specs for autocannon; `fixture` = { listUsers, writeUsers, floodUser, password }. */
 export function requestsFor(scenario, kind, fixture) {
   const target = TARGETS[kind];
@@ -113,6 +132,8 @@ export function requestsFor(scenario, kind, fixture) {
     case "sharedOwnAll":
     case "sharedMemberAll":
       return [sharedRead(scenario, target, fixture.shared)];
+    case "sharedCreate":
+      return [sharedCreate(target, fixture.shared)];
     case "signin":
       return [
         {
