@@ -1,5 +1,6 @@
 // node bench/compare.mjs [--db postgres|pglite] [--duration 5] [--rounds 3] [--scenarios list,create,toggle]
 //   (also sharedOwnList, sharedMemberList, sharedOwnAll, sharedMemberAll, sharedCreate: scenarios.mjs, PostgreSQL)
+//   (and createRate: creates at a fixed 500 req/s, as run.mjs judges a create's database CPU)
 //   [--own-databases] BEFORE.js AFTER.js …
 // Before/after figures for a change: API bundles (e.g. copies of apps/api/dist/server.js built
 // before and after it) run side by side on one seeded database and are measured in interleaved
@@ -29,6 +30,8 @@ const { values: options, positionals: bundles } = parseArgs({
   },
 });
 const duration = Number(options.duration);
+/** As run.mjs's FIXED_RATE_OF: the open-loop scenarios, which requests at what rate. */
+const FIXED_RATE_OF = { createRate: { of: "create", rate: 500 } };
 const scenarios = options.scenarios.split(",");
 const database = options.db === "postgres" ? await freshPostgres() : freshPglite();
 const processes = [];
@@ -87,10 +90,11 @@ try {
       for (const server of round % 2 ? servers : [...servers].reverse()) {
         const run = {
           url: `http://127.0.0.1:${server.port}`,
-          requests: requestsFor(scenario, "api", fixture),
+          requests: requestsFor(FIXED_RATE_OF[scenario]?.of ?? scenario, "api", fixture),
           connections: Number(options.connections),
           pid: server.child.pid,
           database: databaseCpu ? { cpu: databaseCpu, names: [server.dbName] } : undefined,
+          ...(FIXED_RATE_OF[scenario] ? { overallRate: FIXED_RATE_OF[scenario].rate } : {}),
         };
         await load({ ...run, duration: 1 });
         const result = await load({ ...run, duration });
