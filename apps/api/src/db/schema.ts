@@ -252,7 +252,9 @@ export const todos = pgTable(
       columns: [table.userId, table.parentId],
       foreignColumns: [table.userId, table.id],
     }).onDelete("cascade"),
-    index("todos_list_idx").on(table.userId, table.listId),
+    // A list's rows in page order (decision 026): a member's first page reads each shared list's
+    // keys from it in order, index-only, and stops at a page; `?listId=` reads the list's rows.
+    index("todos_list_position_idx").on(table.userId, table.listId, table.position, table.id),
     index("todos_parent_idx").on(table.userId, table.parentId),
     index("todos_position_idx").on(table.userId, table.position, table.id),
     index("todos_created_idx").on(table.userId, table.createdAt, table.id),

@@ -209,6 +209,40 @@ describe("todos of a shared list", () => {
     }
   });
 
+  it("cut each of a member's sources to a page, yet serve their first page in order across them, equal positions by id", async () => {
+    const member = await person(t);
+    const owners = [await person(t), await person(t)];
+    const visible: { id: string; position: number }[] = [];
+    const add = async (who: Person, position: number, listId?: string) => {
+      const todo = await createTodo(who, { title: `At ${position}`, position, ...(listId && { listId }) });
+      visible.push({ id: todo.id, position });
+    };
+    for (const position of [1, 2, 3]) await add(member, position);
+    for (const owner of owners) {
+      const list = await createList(owner);
+      // Longer than the pages below, so each list's branch is cut before the union is ordered.
+      for (const position of [1, 2, 3, 4]) await add(owner, position, list.id);
+      await createTodo(owner, { title: "Not shared", position: 0.5 });
+      await share(owner, list.id, member, "viewer");
+    }
+    // PostgreSQL orders uuids by their bytes, as lower-case hex text compares.
+    const expected = visible.sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1)).map((todo) => todo.id);
+    for (const limit of [2, 5]) {
+      const first = (await member.call({ method: "GET", url: `/api/v1/todos?limit=${limit}` })).json();
+      expect(first.items.map((todo: { id: string }) => todo.id)).toEqual(expected.slice(0, limit));
+      const walked = first.items.map((todo: { id: string }) => todo.id);
+      let cursor: string | null = first.nextCursor;
+      while (cursor) {
+        const page = (
+          await member.call({ method: "GET", url: `/api/v1/todos?limit=${limit}&cursor=${cursor}` })
+        ).json();
+        walked.push(...page.items.map((todo: { id: string }) => todo.id));
+        cursor = page.nextCursor;
+      }
+      expect(walked, `limit ${limit}`).toEqual(expected);
+    }
+  });
+
   it("refuse an assignee who is not a member (422)", async () => {
     const owner = await person(t);
     const stranger = await person(t);
