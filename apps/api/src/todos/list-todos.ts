@@ -1,6 +1,7 @@
 import { startOfDay } from "@taskvault/contract/calendar";
 import type { ListTodosQuery, TodoSort } from "@taskvault/contract/todos";
 import { and, arrayContains, eq, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import { type Database, databaseKind } from "../db/client.ts";
 import { isoFromText } from "../db/instant.ts";
 import { todos } from "../db/schema.ts";
@@ -150,20 +151,33 @@ async function visibleScope(
 
 const EMPTY_PAGE = `{"items":[],"nextCursor":null}`;
 
+/**
+ * Users whose last unfiltered first page on PostgreSQL needed the lists shared with them (or who
+ * had no todos to tell): their next one skips the own first page's statement and its round trip
+ * (decision 026, "Reads of a member"). Only a hint of cost, never of access: the member's
+ * statement reads the memberships itself, so a stale entry still serves exactly the page (a
+ * former member's own todos), and an owner who becomes a member is told by the own statement.
+ * Entries lapse after a minute, so a former member returns to the owner's one statement.
+ */
+const seesSharedLists = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
+
 /** A TodoPage as JSON text, sent as it is (its todos written by PGlite or by the API: decision 018). */
 export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<string> {
   const keys = SORTS[query.sort];
   const now = new Date();
+  const onPostgres = databaseKind(db) === "postgres";
   // No filter and no cursor: the page most requests are for, one prepared statement that also
   // says whether the user is a member of shared lists; only a member's page is asked again.
+  const isFirstPage = !query.cursor && filters(sql`true`, userId, query, now).length === 1;
   const firstPage =
-    !query.cursor && filters(sql`true`, userId, query, now).length === 1
+    isFirstPage && !(onPostgres && seesSharedLists.has(userId))
       ? await ownFirstPage(db, userId, query, keys)
       : undefined;
   if (firstPage !== undefined && firstPage !== WITH_SHARED_LISTS) return firstPage;
-  if (firstPage !== undefined && databaseKind(db) === "postgres") {
-    // A member's (or someone's without todos) first page: one more prepared statement, not a
-    // query for their lists and then a page built for them (decision 026, bench "shared").
+  if (isFirstPage && onPostgres) {
+    // A member's (or someone's without todos) first page: one prepared statement, not a query
+    // for their lists and then a page built for them (decision 026, bench "shared").
+    seesSharedLists.set(userId, true);
     const rows = await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch: query.limit + 1 });
     return pageFromRows(rows, query, keys);
   }
@@ -181,7 +195,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   const fetch = query.limit + 1;
   // The page's JSON is written where it is cheapest (decision 018): by the embedded database,
   // which shares the process; by the API in front of PostgreSQL, whose CPU is the scarce one.
-  if (databaseKind(db) === "postgres") {
+  if (onPostgres) {
     return pageFromRows(await pageRowsQuery(db, keys, and(...conditions), fetch), query, keys);
   }
   const [page] = await pageQuery(db, keys, and(...conditions), query.limit, fetch);
