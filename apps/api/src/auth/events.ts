@@ -1,5 +1,5 @@
 import type { AuthEventPage, AuthEventType, ListAuthEventsQuery } from "@taskvault/contract/events";
-import { and, desc, eq, lt, lte } from "drizzle-orm";
+import { and, desc, eq, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "../db/client.ts";
@@ -11,6 +11,22 @@ import type { AuthContext, Caller, ClientInfo } from "./context.ts";
 const MAX_USER_AGENT = 512;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
+/**
+ * The insert of one entry of a user's security trail, for a statement that writes it together with
+ * the rows it is about (a new session: auth/sessions.ts). `at` is an ISO instant.
+ */
+export function authEventInsert(
+  userId: string,
+  type: AuthEventType,
+  sessionId: string | null,
+  client: ClientInfo,
+  at: string,
+): SQL {
+  return sql`insert into auth_events (user_id, id, type, session_id, ip, user_agent, created_at)
+    values (${userId}, ${uuidv7()}, ${type}, ${sessionId}, ${client.ip},
+      ${client.userAgent?.slice(0, MAX_USER_AGENT) ?? null}, ${at}::timestamptz)`;
+}
+
 /** Adds one entry to a user's security trail, in the caller's transaction when given one. */
 export async function recordAuthEvent(
   db: Executor,
@@ -19,15 +35,7 @@ export async function recordAuthEvent(
   sessionId: string | null,
   client: ClientInfo,
 ): Promise<void> {
-  await db.insert(authEvents).values({
-    userId,
-    id: uuidv7(),
-    type,
-    sessionId,
-    ip: client.ip,
-    userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-    createdAt: new Date(),
-  });
+  await db.execute(authEventInsert(userId, type, sessionId, client, new Date().toISOString()));
 }
 
 /** The caller's own events, newest first; the cursor is the last id served (UUIDv7 sorts by time). */

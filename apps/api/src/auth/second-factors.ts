@@ -8,7 +8,7 @@ import type { MfaMethod, MfaStatus } from "@taskvault/contract/mfa";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
-import { sessions, totpFactors } from "../db/schema.ts";
+import { sessions } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { AuthContext, Caller } from "./context.ts";
 import { verifyPasskeyAssertion } from "./passkeys.ts";
@@ -45,14 +45,31 @@ export function secondFactorMethods(status: MfaStatus): MfaMethod[] {
   return methods;
 }
 
+/**
+ * The encrypted secret of the account's active (confirmed) authenticator app, null without one:
+ * a scalar subquery, so the second step of a sign-in reads it in the statement that claims the
+ * attempt (auth/sign-in.ts).
+ */
+export const activeTotpSecretSql = (userId: SQL) =>
+  sql`(select f.secret_encrypted from totp_factors f where f.user_id = ${userId} and f.confirmed_at is not null)`;
+
+/** The time step of `code` if it is one of the active app's (`secretEncrypted`) around now; spends nothing. */
+export function matchTotpCode(
+  ctx: AuthContext,
+  userId: string,
+  secretEncrypted: string | null,
+  code: string,
+): number | null {
+  if (secretEncrypted === null) return null;
+  return matchTotpStep(decryptTotpSecret(ctx.keyEncryptionKey, userId, secretEncrypted), code);
+}
+
 /** Checks a code of the account's active authenticator app and spends it (each code once). */
 export async function checkTotpCode(ctx: AuthContext, userId: string, code: string): Promise<boolean> {
-  const [factor] = await ctx.db
-    .select({ secretEncrypted: totpFactors.secretEncrypted, confirmedAt: totpFactors.confirmedAt })
-    .from(totpFactors)
-    .where(eq(totpFactors.userId, userId));
-  if (!factor?.confirmedAt) return false;
-  const step = matchTotpStep(decryptTotpSecret(ctx.keyEncryptionKey, userId, factor.secretEncrypted), code);
+  const [factor] = rowsOf<{ secret: string | null }>(
+    await ctx.db.execute(sql`select ${activeTotpSecretSql(sql`${userId}`)} as secret`),
+  );
+  const step = matchTotpCode(ctx, userId, factor?.secret ?? null, code);
   return step !== null && spendTotpStep(ctx.db, userId, step, false);
 }
 

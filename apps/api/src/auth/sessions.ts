@@ -7,12 +7,12 @@ import { refreshTokens, sessions, users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import type { AuthContext, Caller, ClientInfo } from "./context.ts";
-import { recordAuthEvent } from "./events.ts";
+import { authEventInsert, recordAuthEvent } from "./events.ts";
 import { hashRefreshToken, newRefreshToken, parseRefreshToken, successorOf } from "./refresh-tokens.ts";
 import type { RevokedSession } from "./revocation.ts";
 import { hasSecondFactorSql } from "./second-factors.ts";
 import { notifySecurityEvent } from "./security-notices.ts";
-import { toUser } from "./users.ts";
+import { type Account, toUser } from "./users.ts";
 
 const MAX_USER_AGENT = 512;
 
@@ -21,7 +21,7 @@ const invalidRefresh = () =>
 
 async function sessionResponse(
   ctx: AuthContext,
-  user: typeof users.$inferSelect,
+  user: Account,
   sessionId: string,
   refreshToken: string,
   refreshExpiresAt: Date,
@@ -39,41 +39,38 @@ async function sessionResponse(
 
 /**
  * Opens a session. Only for a sign-up and for `completeSignIn` (auth/sign-in.ts), which decides
- * whether a sign-in is complete; `secondFactor` records that the session showed one.
+ * whether a sign-in is complete; `secondFactor` records that the session showed one. The session,
+ * its first refresh token and the trail's entry are one statement: all or nothing without a
+ * transaction of their own, in one round trip (every sign-in and sign-up comes through here).
  */
 export async function startSession(
   ctx: AuthContext,
   tx: Executor,
-  user: typeof users.$inferSelect,
+  user: Account,
   client: ClientInfo,
   event: "signed_up" | "signed_in",
   secondFactor: boolean,
   via: string | null = null,
 ): Promise<Session> {
-  const now = new Date();
+  const now = Date.now();
   const sessionId = uuidv7();
-  const expiresAt = new Date(now.getTime() + ctx.config.AUTH_SESSION_MAX_AGE * 1000);
-  const refreshExpiresAt = new Date(Math.min(now.getTime() + ctx.config.AUTH_REFRESH_TTL * 1000, expiresAt.getTime()));
+  const expiresAt = now + ctx.config.AUTH_SESSION_MAX_AGE * 1000;
+  const refreshExpiresAt = new Date(Math.min(now + ctx.config.AUTH_REFRESH_TTL * 1000, expiresAt));
   const refreshToken = newRefreshToken(user.id);
-  await tx.insert(sessions).values({
-    userId: user.id,
-    id: sessionId,
-    createdAt: now,
-    lastUsedAt: now,
-    expiresAt,
-    userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-    ip: client.ip,
-    secondFactor,
-    via,
-  });
-  await tx.insert(refreshTokens).values({
-    userId: user.id,
-    tokenHash: hashRefreshToken(refreshToken),
-    sessionId,
-    createdAt: now,
-    expiresAt: refreshExpiresAt,
-  });
-  await recordAuthEvent(tx, user.id, event, sessionId, client);
+  // Raw SQL parameters go as ISO strings: the postgres-js driver takes no Date objects there.
+  const at = new Date(now).toISOString();
+  await tx.execute(sql`
+    with session as (
+      insert into sessions (user_id, id, created_at, last_used_at, expires_at, user_agent, ip, second_factor, via)
+      values (${user.id}, ${sessionId}, ${at}::timestamptz, ${at}::timestamptz,
+        ${new Date(expiresAt).toISOString()}::timestamptz, ${client.userAgent?.slice(0, MAX_USER_AGENT) ?? null},
+        ${client.ip}, ${secondFactor}, ${via})
+    ), refresh as (
+      insert into refresh_tokens (user_id, token_hash, session_id, created_at, expires_at)
+      values (${user.id}, ${hashRefreshToken(refreshToken)}, ${sessionId}, ${at}::timestamptz,
+        ${refreshExpiresAt.toISOString()}::timestamptz)
+    )
+    ${authEventInsert(user.id, event, sessionId, client, at)}`);
   return sessionResponse(ctx, user, sessionId, refreshToken, refreshExpiresAt);
 }
 

@@ -17,21 +17,26 @@ import { createHash, randomBytes } from "node:crypto";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Session, SignIn } from "@taskvault/contract/auth";
 import type { MfaRequired, PasskeySignIn, SignInMfa } from "@taskvault/contract/mfa";
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
-import { mfaChallenges, users } from "../db/schema.ts";
+import { parseInstant } from "../db/instant.ts";
+import { rowsOf } from "../db/rows.ts";
+import { users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { AuthContext, ClientInfo } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPasskeyAssertion } from "./passkeys.ts";
 import {
+  activeTotpSecretSql,
   checkPasskeyAssertion,
   checkRecoveryCode,
-  checkTotpCode,
+  matchTotpCode,
   readMfaStatus,
   secondFactorMethods,
 } from "./second-factors.ts";
 import { startSession } from "./sessions.ts";
+import { totpStepSpend } from "./totp.ts";
+import type { Account } from "./users.ts";
 
 const MFA_TOKEN_PREFIX = "tvm_";
 const MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
@@ -40,8 +45,6 @@ const UUID_BYTES = 16;
 const ACCOUNT_KEY_BYTES = 32;
 const SECRET_BYTES = 32;
 const MAX_USER_AGENT = 512;
-
-type User = typeof users.$inferSelect;
 
 /** How a person proved who they are. */
 export interface SignInProof {
@@ -82,7 +85,7 @@ const userAgentOf = (client: ClientInfo) => client.userAgent?.slice(0, MAX_USER_
 export async function completeSignIn(
   ctx: AuthContext,
   db: Executor,
-  user: User,
+  user: Account,
   proof: SignInProof,
   client: ClientInfo,
 ): Promise<Session | MfaRequired> {
@@ -95,23 +98,20 @@ export async function completeSignIn(
   return startSession(ctx, db, user, client, "signed_in", proof.secondFactor, proof.via ?? null);
 }
 
-async function issueMfaToken(db: Executor, user: User, client: ClientInfo, via: string | null): Promise<string> {
+async function issueMfaToken(db: Executor, user: Account, client: ClientInfo, via: string | null): Promise<string> {
   const id = Buffer.from(user.id.replaceAll("-", ""), "hex");
   const accountKey = Buffer.from(signInAccountKey(user.email), "base64url");
   const token = MFA_TOKEN_PREFIX + Buffer.concat([id, accountKey, randomBytes(SECRET_BYTES)]).toString("base64url");
   const now = Date.now();
-  // The account's stale second steps go here rather than in a timer (its own rows, by primary key).
-  await db
-    .delete(mfaChallenges)
-    .where(and(eq(mfaChallenges.userId, user.id), lt(mfaChallenges.expiresAt, new Date(now))));
-  await db.insert(mfaChallenges).values({
-    userId: user.id,
-    tokenHash: hashMfaToken(token),
-    ip: client.ip,
-    userAgent: userAgentOf(client),
-    expiresAt: new Date(now + MFA_TOKEN_TTL_MS),
-    via,
-  });
+  // The account's stale second steps go here rather than in a timer (its own rows, by primary
+  // key), in the statement that adds the new one.
+  await db.execute(sql`
+    with stale as (
+      delete from mfa_challenges where user_id = ${user.id} and expires_at < ${new Date(now).toISOString()}::timestamptz
+    )
+    insert into mfa_challenges (user_id, token_hash, ip, user_agent, expires_at, via)
+    values (${user.id}, ${hashMfaToken(token)}, ${client.ip}, ${userAgentOf(client)},
+      ${new Date(now + MFA_TOKEN_TTL_MS).toISOString()}::timestamptz, ${via})`);
   return token;
 }
 
@@ -155,52 +155,100 @@ export async function signInWithPasskey(ctx: AuthContext, input: PasskeySignIn, 
 }
 
 /**
- * `POST /auth/signin/mfa`: the second step. Each attempt is claimed before it is checked (one
- * statement: unexpired, unfinished, same client, fewer than 5 attempts so far), so parallel
- * guesses cannot exceed the limit; the winning attempt finishes the step, so it opens one session.
+ * `POST /auth/signin/mfa`: the second step, in three statements for a TOTP code (decision 023):
+ *
+ * 1. The attempt is claimed before it is checked (unexpired, unfinished, same client, fewer than 5
+ *    attempts so far, in one update), so parallel guesses cannot exceed the limit; the same
+ *    statement reads the account's active authenticator app.
+ * 2. A right code finishes the step in one statement that spends the code's time step (the
+ *    compare-and-set of auth/totp.ts), marks the step finished only if that spent it and it was
+ *    not finished yet, and reads the account: a replayed code or a step finished by a concurrent
+ *    attempt opens nothing, and only one attempt ever finishes a step.
+ * 3. The session, through `completeSignIn` like every way in.
+ *
+ * A recovery code or a passkey is spent by its own check; step 2 then only finishes the step.
  */
 export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa, client: ClientInfo): Promise<Session> {
   const parsed = parseMfaToken(input.mfaToken);
   if (!parsed) throw invalidMfaToken();
   const { userId } = parsed;
   const tokenHash = hashMfaToken(input.mfaToken);
-  const challenge = and(eq(mfaChallenges.userId, userId), eq(mfaChallenges.tokenHash, tokenHash));
-  const claimed = await ctx.db
-    .update(mfaChallenges)
-    .set({ attempts: sql`${mfaChallenges.attempts} + 1` })
-    .where(
-      and(
-        challenge,
-        isNull(mfaChallenges.completedAt),
-        gt(mfaChallenges.expiresAt, new Date()),
-        lt(mfaChallenges.attempts, MFA_MAX_ATTEMPTS),
-        sql`${mfaChallenges.ip} is not distinct from ${client.ip}`,
-        sql`${mfaChallenges.userAgent} is not distinct from ${userAgentOf(client)}`,
-      ),
-    )
-    .returning({ attempts: mfaChallenges.attempts });
-  if (claimed.length === 0) throw invalidMfaToken();
+  const [claimed] = rowsOf<{ totp_secret: string | null }>(
+    await ctx.db.execute(sql`
+      update mfa_challenges set attempts = attempts + 1
+      where user_id = ${userId} and token_hash = ${tokenHash}
+        and completed_at is null and expires_at > ${new Date().toISOString()}::timestamptz
+        and attempts < ${MFA_MAX_ATTEMPTS}
+        and ip is not distinct from ${client.ip} and user_agent is not distinct from ${userAgentOf(client)}
+      returning ${activeTotpSecretSql(sql`mfa_challenges.user_id`)} as totp_secret`),
+  );
+  if (!claimed) throw invalidMfaToken();
 
-  if (!(await checkSecondFactor(ctx, userId, input))) {
+  const spend = await checkSecondFactor(ctx, userId, input, claimed.totp_secret);
+  const [finished] =
+    spend === null
+      ? []
+      : rowsOf<FinishedRow>(
+          await ctx.db.execute(sql`
+            with spent as (${spend}),
+            finished as (
+              update mfa_challenges set completed_at = ${new Date().toISOString()}::timestamptz
+              where user_id = ${userId} and token_hash = ${tokenHash} and completed_at is null
+                and exists (select 1 from spent)
+              returning via
+            )
+            select exists (select 1 from spent) as spent, finished.via,
+              u.id, u.email, u.name, u.created_at, u.email_verified_at
+            from (select) as one
+            left join (finished join users u on u.id = ${userId}) on true`),
+        );
+  if (!finished?.spent) {
     await recordAuthEvent(ctx.db, userId, "second_factor_failed", null, client);
     throw new AppError("invalid_code", "The code is not right or was already used");
   }
-  return ctx.db.transaction(async (tx) => {
-    const finished = await tx
-      .update(mfaChallenges)
-      .set({ completedAt: new Date() })
-      .where(and(challenge, isNull(mfaChallenges.completedAt)))
-      .returning({ userId: mfaChallenges.userId, via: mfaChallenges.via });
-    if (finished.length === 0) throw invalidMfaToken();
-    const [user] = await tx.select().from(users).where(eq(users.id, userId));
-    if (!user) throw invalidMfaToken();
-    if ("recoveryCode" in input) await recordAuthEvent(tx, userId, "recovery_code_used", null, client);
-    return sessionOf(await completeSignIn(ctx, tx, user, { secondFactor: true, via: finished[0]!.via }, client));
-  });
+  if (finished.id === null) throw invalidMfaToken();
+  const user: Account = {
+    id: finished.id,
+    email: finished.email!,
+    name: finished.name!,
+    createdAt: instantOf(finished.created_at!),
+    emailVerifiedAt: finished.email_verified_at === null ? null : instantOf(finished.email_verified_at),
+  };
+  if ("recoveryCode" in input) await recordAuthEvent(ctx.db, userId, "recovery_code_used", null, client);
+  return sessionOf(await completeSignIn(ctx, ctx.db, user, { secondFactor: true, via: finished.via }, client));
 }
 
-function checkSecondFactor(ctx: AuthContext, userId: string, input: SignInMfa): Promise<boolean> {
-  if ("code" in input) return checkTotpCode(ctx, userId, input.code);
-  if ("recoveryCode" in input) return checkRecoveryCode(ctx, userId, input.recoveryCode);
-  return checkPasskeyAssertion(ctx, userId, input.challengeId, input.response);
+/** Step 2's row: whether the factor was spent; the account and the step's `via` only if the step was finished. */
+interface FinishedRow {
+  spent: boolean;
+  via: string | null;
+  id: string | null;
+  email: string | null;
+  name: string | null;
+  created_at: Date | string | null;
+  email_verified_at: Date | string | null;
+}
+
+/** Raw SQL's timestamps arrive as PostgreSQL's text from postgres-js and as Dates from PGlite. */
+const instantOf = (value: Date | string) => (typeof value === "string" ? parseInstant(value) : value);
+
+/**
+ * Checks the second factor: null when it is wrong, else what spends it in step 2 — a TOTP code's
+ * time step is spent there (compare-and-set); a recovery code or a passkey assertion is spent here.
+ */
+async function checkSecondFactor(
+  ctx: AuthContext,
+  userId: string,
+  input: SignInMfa,
+  totpSecret: string | null,
+): Promise<SQL | null> {
+  if ("code" in input) {
+    const step = matchTotpCode(ctx, userId, totpSecret, input.code);
+    return step === null ? null : totpStepSpend(userId, step, false);
+  }
+  const spent =
+    "recoveryCode" in input
+      ? await checkRecoveryCode(ctx, userId, input.recoveryCode)
+      : await checkPasskeyAssertion(ctx, userId, input.challengeId, input.response);
+  return spent ? sql`select 1` : null;
 }

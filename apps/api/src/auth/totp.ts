@@ -9,10 +9,10 @@
  *   check and the update are one compare-and-set statement, so two requests carrying the same code
  *   cannot both pass, on one instance or on several.
  */
-import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import type { Executor } from "../db/client.ts";
-import { totpFactors } from "../db/schema.ts";
+import { rowsOf } from "../db/rows.ts";
 import { decrypt, encrypt } from "./secrets.ts";
 
 const ALGORITHM = "SHA1";
@@ -74,21 +74,21 @@ export const decryptTotpSecret = (key: Buffer, userId: string, secretEncrypted: 
   decrypt(key, secretEncrypted, associatedData(userId));
 
 /**
- * Spends a code's time step: true only if no code of this step or a later one was accepted
- * before. `confirming` spends it on a pending enrolment (and activates it), otherwise on an active
- * factor.
+ * The compare-and-set that spends a code's time step: it updates the factor (and returns its
+ * `user_id`) only if no code of this step or a later one was accepted before. `confirming` spends
+ * it on a pending enrolment (and activates it), otherwise on an active factor. A statement of its
+ * own (`spendTotpStep`) or a part of one: the second step of a sign-in finishes with it
+ * (auth/sign-in.ts).
  */
+export function totpStepSpend(userId: string, step: number, confirming: boolean): SQL {
+  return sql`update totp_factors
+    set last_used_step = ${step}${confirming ? sql`, confirmed_at = now()` : sql``}
+    where user_id = ${userId} and confirmed_at is ${confirming ? sql`null` : sql`not null`}
+      and (last_used_step is null or last_used_step < ${step})
+    returning user_id`;
+}
+
+/** Spends a code's time step (`totpStepSpend`): true only if no code of this step or a later one was accepted before. */
 export async function spendTotpStep(db: Executor, userId: string, step: number, confirming: boolean): Promise<boolean> {
-  const spent = await db
-    .update(totpFactors)
-    .set({ lastUsedStep: step, ...(confirming ? { confirmedAt: sql`now()` } : {}) })
-    .where(
-      and(
-        eq(totpFactors.userId, userId),
-        confirming ? isNull(totpFactors.confirmedAt) : isNotNull(totpFactors.confirmedAt),
-        or(isNull(totpFactors.lastUsedStep), lt(totpFactors.lastUsedStep, step)),
-      ),
-    )
-    .returning({ userId: totpFactors.userId });
-  return spent.length === 1;
+  return rowsOf(await db.execute(totpStepSpend(userId, step, confirming))).length === 1;
 }

@@ -4,7 +4,10 @@ import { users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { AuthContext } from "./context.ts";
 
-export function toUser(row: typeof users.$inferSelect): User {
+/** What a session's answer and the sign-in decision need of an account's row. */
+export type Account = Pick<typeof users.$inferSelect, "id" | "email" | "name" | "createdAt" | "emailVerifiedAt">;
+
+export function toUser(row: Account): User {
   return {
     id: row.id,
     email: row.email,
