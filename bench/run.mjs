@@ -150,7 +150,11 @@ async function benchDatabase(kind, builds) {
   const record = (scenario, target, result) => {
     const p = (value) => (value === null ? "–" : value.toFixed(2));
     log(
-      `${kind} ${scenario} ${target}: ${result.rps.toFixed(0)} req/s, p50 ${p(result.p50)} ms, p99 ${p(result.p99)} ms`,
+      `${kind} ${scenario} ${target}: ${result.rps.toFixed(0)} req/s, p50 ${p(result.p50)} ms, p99 ${p(result.p99)} ms` +
+        (result.clientCpuUs == null
+          ? ""
+          : `; CPU µs per sign-in: API ${result.cpuUs?.toFixed(0)} (event loop ${result.mainCpuUs?.toFixed(0)}), ` +
+            `DB ${result.dbCpuUs?.toFixed(0) ?? "–"}, load generator ${result.clientCpuUs.toFixed(0)}`),
     );
     if (result.failed > 0) figures.notes.push(`${scenario} on ${target}: ${result.failed} failed requests`);
     samples[scenario] ??= {};
