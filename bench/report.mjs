@@ -273,12 +273,19 @@ function targets(results) {
       const ratio = db.ratios[scenario]?.apiVsNaive;
       if (ratio != null) add(db.kind, `(issue 14) ${label} ≥ ${limit}× naive req/s`, pct(ratio), ratio >= limit);
     }
-    for (const [key, label] of [
-      ["memberList", "a member's list of a shared list ≥ 0.9× the owner's"],
-      ["memberAll", "GET /todos of a member of 10 shared lists ≥ 0.9× an owner's"],
+    // The issue measures both reads against "the owner's own-list list"; the member's unfiltered
+    // GET /todos against the owner's unfiltered one is the stricter comparison, shown beside it.
+    const shared = ratios.shared ?? {};
+    for (const [key, label, beside] of [
+      ["memberList", "a member's list of a shared list ≥ 0.9× the owner's own-list list", ""],
+      [
+        "memberAllVsOwnList",
+        "GET /todos of a member of 10 shared lists ≥ 0.9× the owner's own-list list",
+        ` (${pct(shared.memberAll)} of the owner's GET /todos)`,
+      ],
     ]) {
-      const ratio = ratios.shared?.[key];
-      if (ratio != null) add(db.kind, `(issue 18) ${label}`, pct(ratio), ratio >= 0.9);
+      const ratio = shared[key];
+      if (ratio != null) add(db.kind, `(issue 18) ${label}`, `${pct(ratio)}${beside}`, ratio >= 0.9);
     }
     const startup = `${num(db.startupFirstMs)} ms first start (empty database), ${num(db.startupRestartMs)} ms restart; CPU ${num(db.startupFirstCpuMs)} / ${num(db.startupRestartCpuMs)} ms`;
     if (db.kind === "postgres") {
