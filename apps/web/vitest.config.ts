@@ -18,6 +18,10 @@ export default defineConfig({
     // One Chromium and one pair of servers on a 2-core machine: files run one after another.
     fileParallelism: false,
     testTimeout: 60_000,
+    // A real browser, the web server, the API and this runner share two cores: a test that fails
+    // once is run once more (vitest reports the retry), so one timing stall does not sink a whole
+    // CI run. A failure that repeats still fails.
+    retry: 1,
     hookTimeout: 900_000,
     teardownTimeout: 30_000,
   },
