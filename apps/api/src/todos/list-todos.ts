@@ -16,6 +16,7 @@ import {
   pageRowsQuery,
   type SortKey,
   selectFirstPage,
+  selectMemberFirstPage,
 } from "./todo-statements.ts";
 
 const key = (
@@ -180,6 +181,15 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
     seesSharedLists.set(userId, true);
     const rows = await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch: query.limit + 1 });
     return pageFromRows(rows, query, keys);
+  }
+  if (isFirstPage) {
+    // Embedded: the own first page said the user sees shared lists; the member's page, likewise prepared.
+    const [page] = await selectMemberFirstPage(db, query.sort, keys).execute({
+      userId,
+      limit: query.limit,
+      fetch: query.limit + 1,
+    });
+    return pageFromJson(page, query);
   }
   const visible = await visibleScope(db, userId, query);
   if (!visible) return EMPTY_PAGE;

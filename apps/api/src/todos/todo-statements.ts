@@ -178,18 +178,19 @@ const selectFirstPageRows = (db: Database, sort: TodoSort, keys: SortKey[]) =>
   firstPageRows(db, sort, () => ownFirstPageRowsQuery(db, keys));
 
 /**
- * The unfiltered first page of a member of shared lists, on PostgreSQL: their own todos and those
- * of every list shared with them, in one statement (in place of asking for the lists, then for a
- * page built for them). It first finds the page's rows by their sort keys alone, then reads just
- * those rows (decision 026, "Reads of a member"): each branch — the own todos along
- * todos_position_idx and the like, each shared list (list_members_member_idx, then its owner's
- * rows along todos_list_position_idx) — is ordered and cut to a page, and in the default order
- * reads its keys from the index alone, in order, without a sort; the union of up to
- * (lists + 1) × fetch keys is ordered and cut to the page; only then are the page's rows read,
- * by primary key. Reading whole rows in every branch read and sorted 11 × 51 wide rows (bench
- * "shared") to serve 51.
+ * The unfiltered first page of a member of shared lists: their own todos and those of every list
+ * shared with them, in one statement (in place of asking for the lists, then for a page built for
+ * them). It first finds the page's rows by their sort keys alone, then reads just those rows
+ * (decision 026, "Reads of a member"): each branch — the own todos along todos_position_idx and
+ * the like, each shared list (list_members_member_idx, then its owner's rows along
+ * todos_list_position_idx) — is ordered and cut to a page, and in the default order reads its keys
+ * from the index alone, in order, without a sort; the union of up to (lists + 1) × fetch keys is
+ * ordered and cut to the page (`memberPageKeys`); only then are the page's rows read, by primary
+ * key. Reading whole rows in every branch read and sorted 11 × 51 wide rows (bench "shared") to
+ * serve 51. As rows on PostgreSQL (the API writes the JSON), as JSON on the embedded database
+ * (pageQuery), like the own first page.
  */
-const memberFirstPageRowsQuery = (db: Executor, keys: SortKey[]) => {
+const memberPageKeys = (keys: SortKey[]) => {
   const ordered = sql.join(orderBy(keys), sql`, `);
   const [userId, fetch] = [value("userId"), value("fetch")];
   // Each branch's keys, named k0, k1, … so the union can be ordered by them. No todos column is
@@ -212,6 +213,11 @@ const memberFirstPageRowsQuery = (db: Executor, keys: SortKey[]) => {
           order by ${ordered} limit ${fetch}) as "keys"
         where ${listMembers.memberId} = ${userId})
       order by ${keyOrder} limit ${fetch}) as "page"`;
+  return { page, keyNames };
+};
+
+const memberFirstPageRowsQuery = (db: Executor, keys: SortKey[]) => {
+  const { page, keyNames } = memberPageKeys(keys);
   return db
     .select(TODO_COLUMNS)
     .from(sql`${page} join ${todos} on ${todos.userId} = "page"."owner" and ${todos.id} = "page"."row"`)
@@ -224,6 +230,18 @@ const memberFirstPageRowsQuery = (db: Executor, keys: SortKey[]) => {
 const memberFirstPageRows = preparedQueries("list_member_todo_rows");
 const selectMemberFirstPageRows = (db: Database, sort: TodoSort, keys: SortKey[]) =>
   memberFirstPageRows(db, sort, () => memberFirstPageRowsQuery(db, keys));
+const memberFirstPages = preparedQueries("list_member_todos");
+/** The member's first page as JSON, for the embedded database (see memberPageKeys). */
+export const selectMemberFirstPage = (db: Database, sort: TodoSort, keys: SortKey[]) =>
+  memberFirstPages(db, sort, () =>
+    pageQuery(
+      db,
+      keys,
+      sql`(${todos.userId}, ${todos.id}) in (select "owner", "row" from ${memberPageKeys(keys).page})`,
+      value("limit"),
+      value("fetch"),
+    ),
+  );
 
 /** What drizzle keeps of a prepared postgres.js query: its SQL, its bound values, its client. */
 interface PreparedOnPostgres {

@@ -241,6 +241,24 @@ describe("todos of a shared list", () => {
       }
       expect(walked, `limit ${limit}`).toEqual(expected);
     }
+    // Every other order: the first page (the member's statement) and the pages after it (cursors)
+    // serve each visible todo once, the same order whatever the page size.
+    const walk = async (sort: string, limit: number) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/v1/todos?sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
+        const page = (await member.call({ method: "GET", url })).json();
+        ids.push(...page.items.map((todo: { id: string }) => todo.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    for (const sort of ["created", "-created", "due", "priority", "title"]) {
+      const byTwo = await walk(sort, 2);
+      expect([...byTwo].sort(), sort).toEqual([...expected].sort());
+      expect(await walk(sort, 5), sort).toEqual(byTwo);
+    }
   });
 
   it("refuse an assignee who is not a member (422)", async () => {
