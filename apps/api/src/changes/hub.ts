@@ -185,9 +185,13 @@ async function subscribe(
   log: FastifyBaseLogger,
 ): Promise<Redis> {
   // A subscriber waits for messages: its (re)subscription queues until it is connected.
+  // autoResubscribe off: ioredis's own re-subscription after a reconnect is a command nobody
+  // awaits, and with the shared connection's command timeout a slow answer became an unhandled
+  // rejection; the ready handler below subscribes again itself.
   const subscriber = redis.duplicate({
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
+    autoResubscribe: false,
     connectionName: channel.replace(/[^\w:.-]/g, "_"),
   });
   reportOutages(subscriber, log, "change channel");
@@ -195,17 +199,29 @@ async function subscribe(
     const [sender, userId] = message.split(" ");
     if (from === channel && sender !== instanceId && userId) wake(userId);
   });
+  // Until a re-subscription holds, the streams' poll of the log (startPolling) still finds every change.
+  const resubscribe = () => {
+    subscriber.subscribe(channel).catch((error: unknown) => {
+      log.warn({ err: error }, "could not re-subscribe to the change channel; trying again in a second");
+      setTimeout(() => {
+        if (subscriber.status === "ready") resubscribe();
+      }, RESUBSCRIBE_DELAY_MS).unref();
+    });
+  };
   let connects = 0;
-  // ioredis re-subscribes by itself; what was published while it was away is read now.
+  // What was published while it was away is read now.
   subscriber.on("ready", () => {
     if (connects++ > 0) {
       log.info("change subscriber reconnected; open streams re-read the log");
+      resubscribe();
       wakeAll();
     }
   });
   await subscriber.subscribe(channel);
   return subscriber;
 }
+
+const RESUBSCRIBE_DELAY_MS = 1_000;
 
 /**
  * Looks at the logs of the users with open streams every `pollMs`: a user whose counter moved or

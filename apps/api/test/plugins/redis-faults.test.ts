@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportOutages } from "../../src/plugins/redis.ts";
+import { listen, openStream } from "../changes/sse.ts";
 import { as, buildTestApp, createTestDatabase, signUp, type TestApp, type TestDatabase } from "../helpers/app.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 
@@ -95,6 +96,35 @@ describe.skipIf(!redisUrl)("riding out Redis faults", () => {
     } finally {
       await proxy.accept();
     }
+  }, 30_000);
+
+  it("subscribes to the change channel again after an outage: a change through one instance reaches the other's stream within a second", async () => {
+    const session = await signUp(a.app);
+    const onB = await openStream(await listen(b.app), session.accessToken);
+    expect(onB.status).toBe(200);
+    await proxy.refuse();
+    await sleep(200);
+    await proxy.accept();
+    // Both instances' change subscribers back and subscribed (CLIENT LIST: named after the channel, sub=1).
+    const admin = new Redis(redisUrl!);
+    const subscriberName = `${prefix}changes`.replace(/[^\w:.-]/g, "_");
+    const subscribed = async () =>
+      String(await admin.client("LIST"))
+        .split("\n")
+        .filter((line) => line.includes(` name=${subscriberName} `) && / sub=1 /.test(line)).length;
+    try {
+      const started = performance.now();
+      while ((await subscribed()) < 2 && performance.now() - started < 10_000) await sleep(50);
+      expect(await subscribed()).toBe(2);
+    } finally {
+      await admin.quit();
+    }
+    // The streams' poll looks every 5 s with Redis: within a second is the channel's doing.
+    const created = await as(a.app, session)({ method: "POST", url: "/api/v1/todos", payload: { title: "after" } });
+    expect(created.statusCode).toBe(201);
+    const [event] = await onB.waitForEvents(1, 1000);
+    expect(JSON.parse(event!.data).data.id).toBe(created.json().id);
+    onB.close();
   }, 30_000);
 
   it("warns once per outage, not per failed command, and says when Redis is back", async () => {
