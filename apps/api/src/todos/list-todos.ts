@@ -153,11 +153,11 @@ async function visibleScope(
 const EMPTY_PAGE = `{"items":[],"nextCursor":null}`;
 
 /**
- * Users whose last unfiltered first page on PostgreSQL needed the lists shared with them (or who
- * had no todos to tell): their next one skips the own first page's statement and its round trip
- * (decision 026, "Reads of a member"). Only a hint of cost, never of access: the member's
- * statement reads the memberships itself, so a stale entry still serves exactly the page (a
- * former member's own todos), and an owner who becomes a member is told by the own statement.
+ * Users whose last unfiltered first page needed the lists shared with them (or, on PostgreSQL, who
+ * had no todos to tell): their next one skips the own first page's statement and, on PostgreSQL,
+ * its round trip (decision 026, "Reads of a member"). Only a hint of cost, never of access: the
+ * member's statement reads the memberships itself, so a stale entry still serves exactly the page
+ * (a former member's own todos), and an owner who becomes a member is told by the own statement.
  * Entries lapse after a minute, so a former member returns to the owner's one statement.
  */
 const seesSharedLists = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
@@ -171,24 +171,17 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   // says whether the user is a member of shared lists; only a member's page is asked again.
   const isFirstPage = !query.cursor && filters(sql`true`, userId, query, now).length === 1;
   const firstPage =
-    isFirstPage && !(onPostgres && seesSharedLists.has(userId))
-      ? await ownFirstPage(db, userId, query, keys)
-      : undefined;
+    isFirstPage && !seesSharedLists.has(userId) ? await ownFirstPage(db, userId, query, keys) : undefined;
   if (firstPage !== undefined && firstPage !== WITH_SHARED_LISTS) return firstPage;
-  if (isFirstPage && onPostgres) {
-    // A member's (or someone's without todos) first page: one prepared statement, not a query
-    // for their lists and then a page built for them (decision 026, bench "shared").
-    seesSharedLists.set(userId, true);
-    const rows = await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch: query.limit + 1 });
-    return pageFromRows(rows, query, keys);
-  }
   if (isFirstPage) {
-    // Embedded: the own first page said the user sees shared lists; the member's page, likewise prepared.
-    const [page] = await selectMemberFirstPage(db, query.sort, keys).execute({
-      userId,
-      limit: query.limit,
-      fetch: query.limit + 1,
-    });
+    // A member's (or, on PostgreSQL, someone's without todos) first page: one prepared statement,
+    // not a query for their lists and then a page built for them (decision 026, bench "shared").
+    seesSharedLists.set(userId, true);
+    const fetch = query.limit + 1;
+    if (onPostgres) {
+      return pageFromRows(await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch }), query, keys);
+    }
+    const [page] = await selectMemberFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch });
     return pageFromJson(page, query);
   }
   const visible = await visibleScope(db, userId, query);
