@@ -268,22 +268,16 @@ export async function listMembersOf(db: Executor, grant: ListGrant): Promise<Mem
   };
 }
 
+/** The one membership row of `memberId` in the granted list. */
+const membershipOf = (grant: ListGrant, memberId: string) =>
+  and(eq(listMembers.ownerId, grant.ownerId), eq(listMembers.listId, grant.listId), eq(listMembers.memberId, memberId));
+
 export async function updateMember(db: Database, grant: ListGrant, memberId: string, role: MemberRole) {
   if (!isUuid(memberId)) throw memberNotFound();
   if (memberId === grant.ownerId) throw validationError("role", "The owner's role cannot change");
   const updated = await db.transaction(async (tx) => {
     await lockAudience(tx, grant.ownerId, grant.listId);
-    return tx
-      .update(listMembers)
-      .set({ role })
-      .where(
-        and(
-          eq(listMembers.ownerId, grant.ownerId),
-          eq(listMembers.listId, grant.listId),
-          eq(listMembers.memberId, memberId),
-        ),
-      )
-      .returning();
+    return tx.update(listMembers).set({ role }).where(membershipOf(grant, memberId)).returning();
   });
   if (updated.length === 0) throw memberNotFound();
   return listMembersOf(db, grant).then((members) => members.items.find((member) => member.userId === memberId)!);
@@ -314,16 +308,7 @@ export async function removeMember(db: Database, grant: ListGrant, memberId: str
       .update(todos)
       .set({ assigneeId: null, updatedAt: new Date(), version: sql`${todos.version} + 1` })
       .where(and(eq(todos.userId, grant.ownerId), inArray(todos.id, assigned)));
-    const removed = await tx
-      .delete(listMembers)
-      .where(
-        and(
-          eq(listMembers.ownerId, grant.ownerId),
-          eq(listMembers.listId, grant.listId),
-          eq(listMembers.memberId, memberId),
-        ),
-      )
-      .returning();
+    const removed = await tx.delete(listMembers).where(membershipOf(grant, memberId)).returning();
     if (removed.length === 0) throw memberNotFound();
   });
 }
