@@ -7,14 +7,21 @@ import { buildTestApp, createTestDatabase } from "./app.ts";
  * cut would; returns how many were cut. The subscribers reconnect, re-subscribe and reload.
  */
 export async function cutRevocationSubscribers(admin: Redis, prefix: string): Promise<number> {
-  const clients = (await admin.call("CLIENT", "LIST", "TYPE", "pubsub")) as string;
-  const ids = clients
-    .split("\n")
-    .filter((line) => line.includes(`name=${prefix}revocations`))
+  const ids = (await subscribersNamed(admin, `${prefix}revocations`))
     .map((line) => /id=(\d+)/.exec(line)?.[1])
     .filter((id): id is string => Boolean(id));
   for (const id of ids) await admin.call("CLIENT", "KILL", "ID", id);
   return ids.length;
+}
+
+/**
+ * The connections subscribed to a channel (CLIENT LIST of type pubsub), found by name: each
+ * subscriber is named after its channel. A connection that is back but not yet subscribed again
+ * is not among them.
+ */
+export async function subscribersNamed(admin: Redis, name: string): Promise<string[]> {
+  const clients = (await admin.call("CLIENT", "LIST", "TYPE", "pubsub")) as string;
+  return clients.split("\n").filter((line) => line.includes(`name=${name}`));
 }
 
 /**

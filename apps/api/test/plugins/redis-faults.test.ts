@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportOutages } from "../../src/plugins/redis.ts";
 import { listen, openStream } from "../changes/sse.ts";
 import { as, buildTestApp, createTestDatabase, signUp, type TestApp, type TestDatabase } from "../helpers/app.ts";
+import { subscribersNamed } from "../helpers/redis.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 
 // Redis goes away — stopped, or hung behind a dead network path — between two instances and the
@@ -105,13 +106,9 @@ describe.skipIf(!redisUrl)("riding out Redis faults", () => {
     await proxy.refuse();
     await sleep(200);
     await proxy.accept();
-    // Both instances' change subscribers back and subscribed (CLIENT LIST: named after the channel, sub=1).
+    // Both instances' change subscribers back and subscribed again (they are named after the channel).
     const admin = new Redis(redisUrl!);
-    const subscriberName = `${prefix}changes`.replace(/[^\w:.-]/g, "_");
-    const subscribed = async () =>
-      String(await admin.client("LIST"))
-        .split("\n")
-        .filter((line) => line.includes(` name=${subscriberName} `) && / sub=1 /.test(line)).length;
+    const subscribed = async () => (await subscribersNamed(admin, `${prefix}changes`)).length;
     try {
       const started = performance.now();
       while ((await subscribed()) < 2 && performance.now() - started < 10_000) await sleep(50);
