@@ -166,7 +166,6 @@ const seesSharedLists = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 })
 export async function listTodos(db: Database, userId: string, query: ListTodosQuery): Promise<string> {
   const keys = SORTS[query.sort];
   const now = new Date();
-  const onPostgres = databaseKind(db) === "postgres";
   // No filter and no cursor: the page most requests are for, one prepared statement that also
   // says whether the user is a member of shared lists; only a member's page is asked again.
   const isFirstPage = !query.cursor && filters(sql`true`, userId, query, now).length === 1;
@@ -177,12 +176,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
     // A member's (or, on PostgreSQL, someone's without todos) first page: one prepared statement,
     // not a query for their lists and then a page built for them (decision 026, bench "shared").
     seesSharedLists.set(userId, true);
-    const fetch = query.limit + 1;
-    if (onPostgres) {
-      return pageFromRows(await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch }), query, keys);
-    }
-    const [page] = await selectMemberFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch });
-    return pageFromJson(page, query);
+    return memberFirstPage(db, userId, query, keys);
   }
   const visible = await visibleScope(db, userId, query);
   if (!visible) return EMPTY_PAGE;
@@ -198,7 +192,7 @@ export async function listTodos(db: Database, userId: string, query: ListTodosQu
   const fetch = query.limit + 1;
   // The page's JSON is written where it is cheapest (decision 018): by the embedded database,
   // which shares the process; by the API in front of PostgreSQL, whose CPU is the scarce one.
-  if (onPostgres) {
+  if (databaseKind(db) === "postgres") {
     return pageFromRows(await pageRowsQuery(db, keys, and(...conditions), fetch), query, keys);
   }
   const [page] = await pageQuery(db, keys, and(...conditions), query.limit, fetch);
@@ -225,6 +219,16 @@ async function ownFirstPage(
   }
   const [page] = await selectFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch });
   return page?.sharesLists ? WITH_SHARED_LISTS : pageFromJson(page, query);
+}
+
+/** The unfiltered first page of a member of shared lists: their own todos and their lists'. */
+async function memberFirstPage(db: Database, userId: string, query: ListTodosQuery, keys: SortKey[]): Promise<string> {
+  const fetch = query.limit + 1;
+  if (databaseKind(db) === "postgres") {
+    return pageFromRows(await memberFirstPageRowsOnPostgres(db, query.sort, keys, { userId, fetch }), query, keys);
+  }
+  const [page] = await selectMemberFirstPage(db, query.sort, keys).execute({ userId, limit: query.limit, fetch });
+  return pageFromJson(page, query);
 }
 
 /** A page from the rows of PostgreSQL: the API writes the JSON. */
