@@ -13,7 +13,8 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The insert of one entry of a user's security trail, for a statement that writes it together with
- * the rows it is about (a new session: auth/sessions.ts). `at` is an ISO instant.
+ * the rows it is about (a new session: auth/sessions.ts). `at` is an ISO instant; `source`, when
+ * given, is the `from` clause the entry is written once per row of.
  */
 export function authEventInsert(
   userId: string,
@@ -21,10 +22,11 @@ export function authEventInsert(
   sessionId: string | null,
   client: ClientInfo,
   at: string,
+  source: SQL = sql``,
 ): SQL {
   return sql`insert into auth_events (user_id, id, type, session_id, ip, user_agent, created_at)
-    values (${userId}, ${uuidv7()}, ${type}, ${sessionId}, ${client.ip},
-      ${client.userAgent?.slice(0, MAX_USER_AGENT) ?? null}, ${at}::timestamptz)`;
+    select ${userId}, ${uuidv7()}, ${type}, ${sessionId}, ${client.ip},
+      ${client.userAgent?.slice(0, MAX_USER_AGENT) ?? null}, ${at}::timestamptz ${source}`;
 }
 
 /** Adds one entry to a user's security trail, in the caller's transaction when given one. */

@@ -24,15 +24,28 @@ export const hasSecondFactorSql = (userId: SQL) => sql`(
   exists (select 1 from totp_factors f where f.user_id = ${userId} and f.confirmed_at is not null)
   or exists (select 1 from passkeys p where p.user_id = ${userId}))`;
 
+/** Which second factors the account has, as one row (`MfaStatusRow`): a statement or a CTE of one. */
+export const mfaStatusSql = (userId: string) => sql`select
+  exists (select 1 from totp_factors where user_id = ${userId} and confirmed_at is not null) as totp,
+  (select count(*)::int from passkeys where user_id = ${userId}) as passkeys,
+  (select count(*)::int from recovery_codes where user_id = ${userId} and used_at is null) as recovery_codes_left`;
+
+export interface MfaStatusRow {
+  totp: boolean;
+  passkeys: number;
+  recovery_codes_left: number;
+}
+
+export const toMfaStatus = (row: MfaStatusRow): MfaStatus => ({
+  totp: row.totp,
+  passkeys: Number(row.passkeys),
+  recoveryCodesLeft: Number(row.recovery_codes_left),
+});
+
 /** `GET /me/mfa`, in one round trip. */
 export async function readMfaStatus(db: Executor, userId: string): Promise<MfaStatus> {
-  const [row] = rowsOf<{ totp: boolean; passkeys: number; recovery_codes_left: number }>(
-    await db.execute(sql`select
-      exists (select 1 from totp_factors where user_id = ${userId} and confirmed_at is not null) as totp,
-      (select count(*)::int from passkeys where user_id = ${userId}) as passkeys,
-      (select count(*)::int from recovery_codes where user_id = ${userId} and used_at is null) as recovery_codes_left`),
-  );
-  return { totp: row!.totp, passkeys: Number(row!.passkeys), recoveryCodesLeft: Number(row!.recovery_codes_left) };
+  const [row] = rowsOf<MfaStatusRow>(await db.execute(mfaStatusSql(userId)));
+  return toMfaStatus(row!);
 }
 
 /** The ways the account can give its second step; empty when it has no second factor. */

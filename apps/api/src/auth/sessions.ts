@@ -1,5 +1,5 @@
 import type { Session, SessionInfo } from "@taskvault/contract/auth";
-import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Executor } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
@@ -37,11 +37,69 @@ async function sessionResponse(
   };
 }
 
+/** A session about to be opened: what its statement writes and what the answer carries. */
+export interface NewSession {
+  userId: string;
+  sessionId: string;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+  at: string;
+  expiresAt: string;
+}
+
+export function newSession(ctx: AuthContext, userId: string): NewSession {
+  const now = Date.now();
+  const expiresAt = now + ctx.config.AUTH_SESSION_MAX_AGE * 1000;
+  return {
+    userId,
+    sessionId: uuidv7(),
+    refreshToken: newRefreshToken(userId),
+    refreshExpiresAt: new Date(Math.min(now + ctx.config.AUTH_REFRESH_TTL * 1000, expiresAt)),
+    // Raw SQL parameters go as ISO strings: the postgres-js driver takes no Date objects there.
+    at: new Date(now).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
+  };
+}
+
+/**
+ * The CTEs (to follow a `with`) that open `session`: the session, its first refresh token and the
+ * trail's entry, all or nothing in the statement they are part of. `from`, when given, names an
+ * earlier CTE of that statement and `via` may read its columns: the session is then opened only
+ * if that CTE has a row (the second step of a sign-in opens its session in the statement that
+ * finishes the step, auth/sign-in.ts).
+ */
+export function sessionOpeningSql(
+  session: NewSession,
+  client: ClientInfo,
+  event: "signed_up" | "signed_in",
+  secondFactor: boolean,
+  via: SQL,
+  from?: SQL,
+): SQL {
+  const { userId, sessionId, at } = session;
+  const source = from ? sql`from ${from}` : sql``;
+  return sql`session as (
+      insert into sessions (user_id, id, created_at, last_used_at, expires_at, user_agent, ip, second_factor, via)
+      select ${userId}, ${sessionId}, ${at}::timestamptz, ${at}::timestamptz, ${session.expiresAt}::timestamptz,
+        ${client.userAgent?.slice(0, MAX_USER_AGENT) ?? null}, ${client.ip}, ${secondFactor}, ${via} ${source}
+    ), refresh as (
+      insert into refresh_tokens (user_id, token_hash, session_id, created_at, expires_at)
+      select ${userId}, ${hashRefreshToken(session.refreshToken)}, ${sessionId}, ${at}::timestamptz,
+        ${session.refreshExpiresAt.toISOString()}::timestamptz ${source}
+    ), trail as (
+      ${authEventInsert(userId, event, sessionId, client, at, source)}
+    )`;
+}
+
+/** The answer for a session opened by `sessionOpeningSql`: an access token for it, and its refresh token. */
+export const openedSession = (ctx: AuthContext, user: Account, session: NewSession) =>
+  sessionResponse(ctx, user, session.sessionId, session.refreshToken, session.refreshExpiresAt);
+
 /**
  * Opens a session. Only for a sign-up and for `completeSignIn` (auth/sign-in.ts), which decides
- * whether a sign-in is complete; `secondFactor` records that the session showed one. The session,
- * its first refresh token and the trail's entry are one statement: all or nothing without a
- * transaction of their own, in one round trip (every sign-in and sign-up comes through here).
+ * whether a sign-in is complete; `secondFactor` records that the session showed one. One
+ * statement (`sessionOpeningSql`): all or nothing without a transaction of its own, in one round
+ * trip (every sign-in and sign-up comes through here).
  */
 export async function startSession(
   ctx: AuthContext,
@@ -52,26 +110,9 @@ export async function startSession(
   secondFactor: boolean,
   via: string | null = null,
 ): Promise<Session> {
-  const now = Date.now();
-  const sessionId = uuidv7();
-  const expiresAt = now + ctx.config.AUTH_SESSION_MAX_AGE * 1000;
-  const refreshExpiresAt = new Date(Math.min(now + ctx.config.AUTH_REFRESH_TTL * 1000, expiresAt));
-  const refreshToken = newRefreshToken(user.id);
-  // Raw SQL parameters go as ISO strings: the postgres-js driver takes no Date objects there.
-  const at = new Date(now).toISOString();
-  await tx.execute(sql`
-    with session as (
-      insert into sessions (user_id, id, created_at, last_used_at, expires_at, user_agent, ip, second_factor, via)
-      values (${user.id}, ${sessionId}, ${at}::timestamptz, ${at}::timestamptz,
-        ${new Date(expiresAt).toISOString()}::timestamptz, ${client.userAgent?.slice(0, MAX_USER_AGENT) ?? null},
-        ${client.ip}, ${secondFactor}, ${via})
-    ), refresh as (
-      insert into refresh_tokens (user_id, token_hash, session_id, created_at, expires_at)
-      values (${user.id}, ${hashRefreshToken(refreshToken)}, ${sessionId}, ${at}::timestamptz,
-        ${refreshExpiresAt.toISOString()}::timestamptz)
-    )
-    ${authEventInsert(user.id, event, sessionId, client, at)}`);
-  return sessionResponse(ctx, user, sessionId, refreshToken, refreshExpiresAt);
+  const session = newSession(ctx, user.id);
+  await tx.execute(sql`with ${sessionOpeningSql(session, client, event, secondFactor, sql`${via}`)} select 1`);
+  return openedSession(ctx, user, session);
 }
 
 interface RotatedRow {

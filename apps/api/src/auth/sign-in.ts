@@ -3,7 +3,9 @@
  * single sign-on. `completeSignIn` is the ONE place that decides whether a sign-in is complete:
  * every way in proves who the person is and hands the proof here; it opens a session only when the
  * account's second factor was shown, and otherwise answers with an `mfaToken` for the second step.
- * A new way in must call it, never `startSession` itself. Refresh keeps the same rule in its
+ * A new way in must call it, never `startSession` itself. The second step after a password is its
+ * continuation, not a way in: its proof always holds the second factor, so it opens the session
+ * in the statement that finishes the step (`signInWithSecondFactor`). Refresh keeps the same rule in its
  * rotation statement (auth/sessions.ts, with `hasSecondFactorSql`): a session opened without a
  * second factor stops refreshing once the account has one. Decision 023.
  *
@@ -16,7 +18,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Session, SignIn } from "@taskvault/contract/auth";
-import type { MfaRequired, PasskeySignIn, SignInMfa } from "@taskvault/contract/mfa";
+import type { MfaMethod, MfaRequired, PasskeySignIn, SignInMfa } from "@taskvault/contract/mfa";
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { parseInstant } from "../db/instant.ts";
@@ -24,17 +26,20 @@ import { rowsOf } from "../db/rows.ts";
 import { users } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { AuthContext, ClientInfo } from "./context.ts";
-import { recordAuthEvent } from "./events.ts";
+import { authEventInsert, recordAuthEvent } from "./events.ts";
 import { verifyPasskeyAssertion } from "./passkeys.ts";
 import {
   activeTotpSecretSql,
   checkPasskeyAssertion,
   checkRecoveryCode,
+  hasSecondFactorSql,
+  type MfaStatusRow,
   matchTotpCode,
-  readMfaStatus,
+  mfaStatusSql,
   secondFactorMethods,
+  toMfaStatus,
 } from "./second-factors.ts";
-import { startSession } from "./sessions.ts";
+import { newSession, openedSession, sessionOpeningSql, startSession } from "./sessions.ts";
 import { totpStepSpend } from "./totp.ts";
 import type { Account } from "./users.ts";
 
@@ -80,7 +85,8 @@ const userAgentOf = (client: ClientInfo) => client.userAgent?.slice(0, MAX_USER_
 
 /**
  * THE decision: a session for `user` if the proof covers every factor the account has, else the
- * second step. Runs in the caller's transaction when given one.
+ * second step. Runs in the caller's transaction when given one. Without a second factor in the
+ * proof, one statement reads the account's factors and, when it has one, adds the second step.
  */
 export async function completeSignIn(
   ctx: AuthContext,
@@ -90,29 +96,42 @@ export async function completeSignIn(
   client: ClientInfo,
 ): Promise<Session | MfaRequired> {
   if (!proof.secondFactor) {
-    const methods = secondFactorMethods(await readMfaStatus(db, user.id));
-    if (methods.length > 0) {
-      return { mfaRequired: true, mfaToken: await issueMfaToken(db, user, client, proof.via ?? null), methods };
-    }
+    const step = await secondStepIfNeeded(db, user, client, proof.via ?? null);
+    if (step.methods.length > 0) return { mfaRequired: true, mfaToken: step.mfaToken, methods: step.methods };
   }
   return startSession(ctx, db, user, client, "signed_in", proof.secondFactor, proof.via ?? null);
 }
 
-async function issueMfaToken(db: Executor, user: Account, client: ClientInfo, via: string | null): Promise<string> {
+/**
+ * Reads which second factors the account has and, only if it has one (`hasSecondFactorSql`, read
+ * in the same snapshot), adds a second step in the same statement: its token is made up front and
+ * thrown away when the account needs none.
+ */
+async function secondStepIfNeeded(
+  db: Executor,
+  user: Account,
+  client: ClientInfo,
+  via: string | null,
+): Promise<{ methods: MfaMethod[]; mfaToken: string }> {
   const id = Buffer.from(user.id.replaceAll("-", ""), "hex");
   const accountKey = Buffer.from(signInAccountKey(user.email), "base64url");
-  const token = MFA_TOKEN_PREFIX + Buffer.concat([id, accountKey, randomBytes(SECRET_BYTES)]).toString("base64url");
+  const mfaToken = MFA_TOKEN_PREFIX + Buffer.concat([id, accountKey, randomBytes(SECRET_BYTES)]).toString("base64url");
   const now = Date.now();
   // The account's stale second steps go here rather than in a timer (its own rows, by primary
-  // key), in the statement that adds the new one.
-  await db.execute(sql`
-    with stale as (
-      delete from mfa_challenges where user_id = ${user.id} and expires_at < ${new Date(now).toISOString()}::timestamptz
-    )
-    insert into mfa_challenges (user_id, token_hash, ip, user_agent, expires_at, via)
-    values (${user.id}, ${hashMfaToken(token)}, ${client.ip}, ${userAgentOf(client)},
-      ${new Date(now + MFA_TOKEN_TTL_MS).toISOString()}::timestamptz, ${via})`);
-  return token;
+  // key), in the statement that may add the new one.
+  const [status] = rowsOf<MfaStatusRow>(
+    await db.execute(sql`
+      with stale as (
+        delete from mfa_challenges where user_id = ${user.id} and expires_at < ${new Date(now).toISOString()}::timestamptz
+      ), challenge as (
+        insert into mfa_challenges (user_id, token_hash, ip, user_agent, expires_at, via)
+        select ${user.id}, ${hashMfaToken(mfaToken)}, ${client.ip}, ${userAgentOf(client)},
+          ${new Date(now + MFA_TOKEN_TTL_MS).toISOString()}::timestamptz, ${via}
+        where ${hasSecondFactorSql(sql`${user.id}`)}
+      )
+      ${mfaStatusSql(user.id)}`),
+  );
+  return { methods: secondFactorMethods(toMfaStatus(status!)), mfaToken };
 }
 
 const invalidMfaToken = () =>
@@ -155,18 +174,21 @@ export async function signInWithPasskey(ctx: AuthContext, input: PasskeySignIn, 
 }
 
 /**
- * `POST /auth/signin/mfa`: the second step, in three statements for a TOTP code (decision 023):
+ * `POST /auth/signin/mfa`: the second step, in two statements for a TOTP code (decision 023):
  *
  * 1. The attempt is claimed before it is checked (unexpired, unfinished, same client, fewer than 5
  *    attempts so far, in one update), so parallel guesses cannot exceed the limit; the same
  *    statement reads the account's active authenticator app.
  * 2. A right code finishes the step in one statement that spends the code's time step (the
  *    compare-and-set of auth/totp.ts), marks the step finished only if that spent it and it was
- *    not finished yet, and reads the account: a replayed code or a step finished by a concurrent
- *    attempt opens nothing, and only one attempt ever finishes a step.
- * 3. The session, through `completeSignIn` like every way in.
+ *    not finished yet, opens the session only if it finished the step (`sessionOpeningSql` gated on
+ *    it) and reads the account: a replayed code or a step finished by a concurrent attempt opens
+ *    nothing, and only one attempt ever finishes a step. The proof of this step always holds the
+ *    second factor, so `completeSignIn` would open the session without a question; the step opens
+ *    it itself to save a round trip and a commit on every sign-in with a second factor.
  *
- * A recovery code or a passkey is spent by its own check; step 2 then only finishes the step.
+ * A recovery code or a passkey is spent by its own check; step 2 then only finishes the step (and
+ * records a recovery code's use in the trail).
  */
 export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa, client: ClientInfo): Promise<Session> {
   const parsed = parseMfaToken(input.mfaToken);
@@ -185,6 +207,12 @@ export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa,
   if (!claimed) throw invalidMfaToken();
 
   const spend = await checkSecondFactor(ctx, userId, input, claimed.totp_secret);
+  const session = newSession(ctx, userId);
+  // Built before the session's entry, so that the trail lists it first (ids are UUIDv7).
+  const recoveryCodeUsed =
+    "recoveryCode" in input
+      ? sql`used as (${authEventInsert(userId, "recovery_code_used", null, client, session.at, sql`from finished`)}),`
+      : sql``;
   const [finished] =
     spend === null
       ? []
@@ -192,12 +220,14 @@ export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa,
           await ctx.db.execute(sql`
             with spent as (${spend}),
             finished as (
-              update mfa_challenges set completed_at = ${new Date().toISOString()}::timestamptz
+              update mfa_challenges set completed_at = ${session.at}::timestamptz
               where user_id = ${userId} and token_hash = ${tokenHash} and completed_at is null
                 and exists (select 1 from spent)
               returning via
-            )
-            select exists (select 1 from spent) as spent, finished.via,
+            ),
+            ${recoveryCodeUsed}
+            ${sessionOpeningSql(session, client, "signed_in", true, sql`finished.via`, sql`finished`)}
+            select exists (select 1 from spent) as spent,
               u.id, u.email, u.name, u.created_at, u.email_verified_at
             from (select) as one
             left join (finished join users u on u.id = ${userId}) on true`),
@@ -214,14 +244,12 @@ export async function signInWithSecondFactor(ctx: AuthContext, input: SignInMfa,
     createdAt: instantOf(finished.created_at!),
     emailVerifiedAt: finished.email_verified_at === null ? null : instantOf(finished.email_verified_at),
   };
-  if ("recoveryCode" in input) await recordAuthEvent(ctx.db, userId, "recovery_code_used", null, client);
-  return sessionOf(await completeSignIn(ctx, ctx.db, user, { secondFactor: true, via: finished.via }, client));
+  return openedSession(ctx, user, session);
 }
 
-/** Step 2's row: whether the factor was spent; the account and the step's `via` only if the step was finished. */
+/** Step 2's row: whether the factor was spent; the account only if the step was finished (and its session opened). */
 interface FinishedRow {
   spent: boolean;
-  via: string | null;
   id: string | null;
   email: string | null;
   name: string | null;

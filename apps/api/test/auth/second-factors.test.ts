@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { decryptTotpSecret } from "../../src/auth/totp.ts";
-import { recoveryCodes as recoveryCodeRows, totpFactors } from "../../src/db/schema.ts";
+import { mfaChallenges, recoveryCodes as recoveryCodeRows, totpFactors } from "../../src/db/schema.ts";
 import { as, buildTestApp, PASSWORD, signUp, type TestApp, uniqueEmail } from "../helpers/app.ts";
 import {
   advanceSteps,
@@ -163,6 +163,17 @@ describe("signing in with an authenticator app", () => {
     expect(body.refreshToken).toBeUndefined();
   });
 
+  it("adds a second step only for an account with a second factor", async () => {
+    const stepsOf = (userId: string) =>
+      t.database.handle.db.select().from(mfaChallenges).where(eq(mfaChallenges.userId, userId));
+    const plain = await signUp(t.app);
+    expect((await signInWithPassword(t.app, plain.user.email)).json().accessToken).toEqual(expect.any(String));
+    expect(await stepsOf(plain.user.id)).toHaveLength(0);
+    const { email, session } = await accountWithTotp();
+    await mfaTokenFor(email);
+    expect(await stepsOf(session.user.id)).toHaveLength(1);
+  });
+
   it("completes with a code and returns a Session", async () => {
     const { email, secret } = await accountWithTotp();
     const response = await secondStep(t.app, { mfaToken: await mfaTokenFor(email), code: codeAt(secret) });
@@ -191,13 +202,16 @@ describe("signing in with an authenticator app", () => {
     expect(replay.json().code).toBe("invalid_code");
   });
 
-  it("lets only one of two concurrent requests with the same code through", async () => {
-    const { email, secret } = await accountWithTotp();
+  it("lets only one of two concurrent requests with the same code through, and opens one session", async () => {
+    const { email, secret, session } = await accountWithTotp();
     const code = codeAt(secret);
     const tokens = await Promise.all(Array.from({ length: 6 }, () => mfaTokenFor(email)));
     const responses = await Promise.all(tokens.map((mfaToken) => secondStep(t.app, { mfaToken, code })));
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([200, 401, 401, 401, 401, 401]);
+    // The sign-up's session and the winner's: the refused attempts opened none.
+    const sessions = await as(t.app, session)({ method: "GET", url: "/api/v1/auth/sessions" });
+    expect(sessions.json()).toHaveLength(2);
   });
 
   it("refuses a code from an earlier step once a later one was accepted", async () => {
