@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Session } from "@taskvault/contract/auth";
+import type { Todo, TodoPage } from "@taskvault/contract/todos";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import postgres from "postgres";
+import { expect } from "vitest";
 import { buildApp } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client.ts";
@@ -92,4 +94,27 @@ export async function signUp(app: FastifyInstance, email = uniqueEmail(), passwo
 export function as(app: FastifyInstance, session: Pick<Session, "accessToken">) {
   return (options: InjectOptions): Promise<LightMyRequestResponse> =>
     app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${session.accessToken}` } });
+}
+
+type Api = (options: InjectOptions) => Promise<LightMyRequestResponse>;
+
+/** One page of `GET /todos?<query>`, which must answer 200. */
+export async function listTodos(api: Api, query: string): Promise<TodoPage> {
+  const response = await api({ method: "GET", url: `/api/v1/todos?${query}` });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+
+/** Every todo of `GET /todos?<query>`, page after page through the cursors; `between` runs between two pages. */
+export async function walkTodos(api: Api, query: string, between?: (page: number) => Promise<void>): Promise<Todo[]> {
+  const seen: Todo[] = [];
+  let cursor: string | null = null;
+  let page = 0;
+  do {
+    const result: TodoPage = await listTodos(api, `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    seen.push(...result.items);
+    cursor = result.nextCursor;
+    if (between && cursor) await between(page++);
+  } while (cursor);
+  return seen;
 }

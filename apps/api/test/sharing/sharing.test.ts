@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen, openStream } from "../changes/sse.ts";
-import { buildTestApp, type TestApp } from "../helpers/app.ts";
+import { buildTestApp, type TestApp, walkTodos } from "../helpers/app.ts";
 import { changesOf, createList, createTodo, invite, type Person, person, removeMember, share } from "./world.ts";
 
 let t: TestApp;
@@ -10,6 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+const idsOf = (items: { id: string }[]) => items.map((todo) => todo.id);
 const seqsAreDense = (seqs: number[]) => seqs.every((seq, index) => index === 0 || seq === seqs[index - 1]! + 1);
 
 describe("invitations", () => {
@@ -138,17 +139,17 @@ describe("todos of a shared list", () => {
     const byEditor = await createTodo(editor, { title: "Milk", listId: list.id, tags: ["dairy"] });
     const assigned = await createTodo(owner, { title: "Bread", listId: list.id, assigneeId: editor.id });
     const all = (await editor.call({ method: "GET", url: "/api/v1/todos" })).json().items;
-    expect(all.map((todo: { id: string }) => todo.id).sort()).toEqual([mine.id, byEditor.id, assigned.id].sort());
+    expect(idsOf(all).sort()).toEqual([mine.id, byEditor.id, assigned.id].sort());
     const milk = all.find((todo: { id: string }) => todo.id === byEditor.id);
     expect(milk).toMatchObject({ createdBy: editor.id, listId: list.id, assigneeId: null });
     const tagged = (await editor.call({ method: "GET", url: "/api/v1/todos?tag=dairy" })).json().items;
-    expect(tagged.map((todo: { id: string }) => todo.id)).toEqual([byEditor.id]);
+    expect(idsOf(tagged)).toEqual([byEditor.id]);
     const inList = (await editor.call({ method: "GET", url: `/api/v1/todos?listId=${list.id}&sort=title` })).json();
     expect(inList.items.map((todo: { title: string }) => todo.title)).toEqual(["Bread", "Milk"]);
     const toMe = (await editor.call({ method: "GET", url: "/api/v1/todos?assignee=me" })).json().items;
-    expect(toMe.map((todo: { id: string }) => todo.id)).toEqual([assigned.id]);
+    expect(idsOf(toMe)).toEqual([assigned.id]);
     const ownerSees = (await owner.call({ method: "GET", url: "/api/v1/todos" })).json().items;
-    expect(ownerSees.map((todo: { id: string }) => todo.id).sort()).toEqual([byEditor.id, assigned.id].sort());
+    expect(idsOf(ownerSees).sort()).toEqual([byEditor.id, assigned.id].sort());
   });
 
   it("fill the first page of a member with no todos of their own, and leave it when they are removed", async () => {
@@ -169,7 +170,7 @@ describe("todos of a shared list", () => {
     const second = (
       await member.call({ method: "GET", url: `/api/v1/todos?limit=1&cursor=${first.nextCursor}` })
     ).json();
-    expect(second.items.map((todo: { id: string }) => todo.id)).toEqual([milk.id]);
+    expect(idsOf(second.items)).toEqual([milk.id]);
     await removeMember(owner, list.id, member);
     expect(await page(member)).toEqual({ items: [], nextCursor: null });
     const own = await createTodo(member, { title: "Own" });
@@ -195,15 +196,8 @@ describe("todos of a shared list", () => {
       const whole = (await member.call({ method: "GET", url: `/api/v1/todos?sort=${sort}&limit=100` })).json();
       expect(whole.nextCursor).toBeNull();
       // Two at a time: the first page as above, the rest through cursors (another statement).
-      const walked: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const url: string = `/api/v1/todos?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
-        const page = (await member.call({ method: "GET", url })).json();
-        walked.push(...page.items.map((todo: { id: string }) => todo.id));
-        cursor = page.nextCursor;
-      } while (cursor);
-      const ids = whole.items.map((todo: { id: string }) => todo.id);
+      const walked = idsOf(await walkTodos(member.call, `sort=${sort}&limit=2`));
+      const ids = idsOf(whole.items);
       expect(ids, sort).toEqual(walked);
       expect([...ids].sort(), sort).toEqual([...expected].sort());
     }
@@ -229,35 +223,15 @@ describe("todos of a shared list", () => {
     const expected = visible.sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1)).map((todo) => todo.id);
     for (const limit of [2, 5]) {
       const first = (await member.call({ method: "GET", url: `/api/v1/todos?limit=${limit}` })).json();
-      expect(first.items.map((todo: { id: string }) => todo.id)).toEqual(expected.slice(0, limit));
-      const walked = first.items.map((todo: { id: string }) => todo.id);
-      let cursor: string | null = first.nextCursor;
-      while (cursor) {
-        const page = (
-          await member.call({ method: "GET", url: `/api/v1/todos?limit=${limit}&cursor=${cursor}` })
-        ).json();
-        walked.push(...page.items.map((todo: { id: string }) => todo.id));
-        cursor = page.nextCursor;
-      }
-      expect(walked, `limit ${limit}`).toEqual(expected);
+      expect(idsOf(first.items)).toEqual(expected.slice(0, limit));
+      expect(idsOf(await walkTodos(member.call, `limit=${limit}`)), `limit ${limit}`).toEqual(expected);
     }
     // Every other order: the first page (the member's statement) and the pages after it (cursors)
     // serve each visible todo once, the same order whatever the page size.
-    const walk = async (sort: string, limit: number) => {
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const url: string = `/api/v1/todos?sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
-        const page = (await member.call({ method: "GET", url })).json();
-        ids.push(...page.items.map((todo: { id: string }) => todo.id));
-        cursor = page.nextCursor;
-      } while (cursor);
-      return ids;
-    };
     for (const sort of ["created", "-created", "due", "priority", "title"]) {
-      const byTwo = await walk(sort, 2);
+      const byTwo = idsOf(await walkTodos(member.call, `sort=${sort}&limit=2`));
       expect([...byTwo].sort(), sort).toEqual([...expected].sort());
-      expect(await walk(sort, 5), sort).toEqual(byTwo);
+      expect(idsOf(await walkTodos(member.call, `sort=${sort}&limit=5`)), sort).toEqual(byTwo);
     }
   });
 

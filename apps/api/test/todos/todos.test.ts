@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { todos } from "../../src/db/schema.ts";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { as, buildTestApp, listTodos, signUp, type TestApp, walkTodos } from "../helpers/app.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,26 +26,7 @@ async function create(api: Api, payload: object): Promise<Todo> {
   return response.json();
 }
 
-async function list(api: Api, query: string): Promise<TodoPage> {
-  const response = await api({ method: "GET", url: `/api/v1/todos?${query}` });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json();
-}
-
 const titles = (page: TodoPage) => page.items.map((todo) => todo.title);
-
-async function walk(api: Api, query: string, between?: (page: number) => Promise<void>): Promise<Todo[]> {
-  const seen: Todo[] = [];
-  let cursor: string | null = null;
-  let page = 0;
-  do {
-    const result: TodoPage = await list(api, `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-    seen.push(...result.items);
-    cursor = result.nextCursor;
-    if (between && cursor) await between(page++);
-  } while (cursor);
-  return seen;
-}
 
 describe("creating a todo", () => {
   it('answers 201 with the Todo, its Location and ETag "1", and the defaults', async () => {
@@ -90,7 +71,7 @@ describe("creating a todo", () => {
     const first = await create(api, { title: "first" });
     const second = await create(api, { title: "second" });
     expect(second.position).toBeGreaterThan(first.position);
-    expect(titles(await list(api, ""))).toEqual(["first", "second"]);
+    expect(titles(await listTodos(api, ""))).toEqual(["first", "second"]);
   });
 
   it("accepts every writable field", async () => {
@@ -150,7 +131,7 @@ describe("creating a todo", () => {
       expect(body.code).toBe("validation_failed");
       expect(body.errors[field], `${JSON.stringify(payload)} → ${JSON.stringify(body.errors)}`).toBeDefined();
     }
-    expect((await list(api, "")).items).toEqual([]);
+    expect((await listTodos(api, "")).items).toEqual([]);
   });
 
   it("accepts the boundaries: 200-character title, 5000-character description, 20 tags of 32", async () => {
@@ -326,7 +307,7 @@ describe("reading and changing one todo", () => {
     expect(response.body).toBe("");
     for (const method of ["GET", "DELETE"] as const) expect((await api({ method, url })).statusCode).toBe(404);
     expect((await api({ method: "PATCH", url, payload: { title: "x" } })).statusCode).toBe(404);
-    expect((await list(api, "")).items).toEqual([]);
+    expect((await listTodos(api, "")).items).toEqual([]);
   });
 });
 
@@ -339,7 +320,7 @@ describe("bulk operations", () => {
     const response = await api({ method: "POST", url: "/api/v1/todos/complete-all" });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ updated: 2 });
-    const items = (await list(api, "")).items;
+    const items = (await listTodos(api, "")).items;
     expect(items.every((todo) => todo.completed && todo.completedAt)).toBe(true);
     expect(items.find((todo) => todo.id === done.id)).toEqual(done);
     expect((await api({ method: "POST", url: "/api/v1/todos/complete-all" })).json()).toEqual({ updated: 0 });
@@ -353,7 +334,7 @@ describe("bulk operations", () => {
     const response = await api({ method: "DELETE", url: "/api/v1/todos?status=completed" });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ deleted: 2 });
-    expect(titles(await list(api, ""))).toEqual(["keep"]);
+    expect(titles(await listTodos(api, ""))).toEqual(["keep"]);
   });
 
   it("DELETE /todos without status=completed is 400 and deletes nothing", async () => {
@@ -364,7 +345,7 @@ describe("bulk operations", () => {
       expect(response.statusCode, query).toBe(400);
       expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
     }
-    expect((await list(api, "")).items).toHaveLength(1);
+    expect((await listTodos(api, "")).items).toHaveLength(1);
   });
 });
 
@@ -385,7 +366,7 @@ describe("idempotent creation", () => {
     expect(second.json()).toEqual(first.json());
     expect(second.headers.location).toBe(first.headers.location);
     expect(second.headers.etag).toBe(first.headers.etag);
-    expect((await list(api, "")).items).toHaveLength(1);
+    expect((await listTodos(api, "")).items).toHaveLength(1);
   });
 
   it("concurrent repeats create exactly one todo", async () => {
@@ -402,7 +383,7 @@ describe("idempotent creation", () => {
     );
     expect(responses.map((response) => response.statusCode)).toEqual(Array(8).fill(201));
     expect(new Set(responses.map((response) => response.json().id)).size).toBe(1);
-    expect((await list(api, "")).items).toHaveLength(1);
+    expect((await listTodos(api, "")).items).toHaveLength(1);
   });
 
   it("the same key with a different body is 422 and creates nothing", async () => {
@@ -412,7 +393,7 @@ describe("idempotent creation", () => {
     const response = await api({ method: "POST", url: "/api/v1/todos", payload: { title: "second" }, headers });
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe("idempotency_key_reused");
-    expect(titles(await list(api, ""))).toEqual(["first"]);
+    expect(titles(await listTodos(api, ""))).toEqual(["first"]);
   });
 
   it("keys belong to their user: another user's same key creates their own todo", async () => {
@@ -423,7 +404,7 @@ describe("idempotent creation", () => {
     const second = await b.api({ method: "POST", url: "/api/v1/todos", payload: { title: "same" }, headers });
     expect(second.statusCode).toBe(201);
     expect(second.json().id).not.toBe(first.json().id);
-    expect((await list(b.api, "")).items.map((todo) => todo.id)).toEqual([second.json().id]);
+    expect((await listTodos(b.api, "")).items.map((todo) => todo.id)).toEqual([second.json().id]);
   });
 
   it("refuses a malformed Idempotency-Key with 400", async () => {
@@ -437,7 +418,7 @@ describe("idempotent creation", () => {
       });
       expect(response.statusCode, JSON.stringify(key)).toBe(400);
     }
-    expect((await list(api, "")).items).toEqual([]);
+    expect((await listTodos(api, "")).items).toEqual([]);
   });
 });
 
@@ -446,10 +427,10 @@ describe("listing", () => {
     const { api } = await newUser();
     await create(api, { title: "open" });
     await create(api, { title: "done", completed: true });
-    expect(titles(await list(api, "status=all"))).toEqual(["open", "done"]);
-    expect(titles(await list(api, ""))).toEqual(["open", "done"]);
-    expect(titles(await list(api, "status=active"))).toEqual(["open"]);
-    expect(titles(await list(api, "status=completed"))).toEqual(["done"]);
+    expect(titles(await listTodos(api, "status=all"))).toEqual(["open", "done"]);
+    expect(titles(await listTodos(api, ""))).toEqual(["open", "done"]);
+    expect(titles(await listTodos(api, "status=active"))).toEqual(["open"]);
+    expect(titles(await listTodos(api, "status=completed"))).toEqual(["done"]);
   });
 
   it("searches title and description, case-insensitively, with % and _ taken literally", async () => {
@@ -461,12 +442,12 @@ describe("listing", () => {
     await create(api, { title: "snake_case" });
     await create(api, { title: "snakeXcase" });
     await create(api, { title: "back\\slash" });
-    expect(titles(await list(api, "q=milk"))).toEqual(["Buy MILK", "call mum"]);
-    expect(titles(await list(api, `q=${encodeURIComponent("0%")}`))).toEqual(["100% done"]);
-    expect(titles(await list(api, `q=${encodeURIComponent("%")}`))).toEqual(["100% done"]);
-    expect(titles(await list(api, "q=e_c"))).toEqual(["snake_case"]);
-    expect(titles(await list(api, `q=${encodeURIComponent("k\\s")}`))).toEqual(["back\\slash"]);
-    expect(titles(await list(api, "q=nothing-like-this"))).toEqual([]);
+    expect(titles(await listTodos(api, "q=milk"))).toEqual(["Buy MILK", "call mum"]);
+    expect(titles(await listTodos(api, `q=${encodeURIComponent("0%")}`))).toEqual(["100% done"]);
+    expect(titles(await listTodos(api, `q=${encodeURIComponent("%")}`))).toEqual(["100% done"]);
+    expect(titles(await listTodos(api, "q=e_c"))).toEqual(["snake_case"]);
+    expect(titles(await listTodos(api, `q=${encodeURIComponent("k\\s")}`))).toEqual(["back\\slash"]);
+    expect(titles(await listTodos(api, "q=nothing-like-this"))).toEqual([]);
   });
 
   it("filters by tag and priority", async () => {
@@ -474,11 +455,11 @@ describe("listing", () => {
     await create(api, { title: "a", tags: ["home", "urgent"], priority: "high" });
     await create(api, { title: "b", tags: ["work"], priority: "high" });
     await create(api, { title: "c", tags: ["home"], priority: "low" });
-    expect(titles(await list(api, "tag=home"))).toEqual(["a", "c"]);
-    expect(titles(await list(api, "tag=hom"))).toEqual([]);
-    expect(titles(await list(api, "priority=high"))).toEqual(["a", "b"]);
-    expect(titles(await list(api, "tag=home&priority=high"))).toEqual(["a"]);
-    expect(titles(await list(api, "priority=none"))).toEqual([]);
+    expect(titles(await listTodos(api, "tag=home"))).toEqual(["a", "c"]);
+    expect(titles(await listTodos(api, "tag=hom"))).toEqual([]);
+    expect(titles(await listTodos(api, "priority=high"))).toEqual(["a", "b"]);
+    expect(titles(await listTodos(api, "tag=home&priority=high"))).toEqual(["a"]);
+    expect(titles(await listTodos(api, "priority=none"))).toEqual([]);
   });
 
   it("filters by due date: overdue, today, upcoming, none, in the given time zone", async () => {
@@ -489,10 +470,10 @@ describe("listing", () => {
     await create(api, { title: "overdue but done", dueAt: new Date(now - 48 * hour).toISOString(), completed: true });
     await create(api, { title: "upcoming", dueAt: new Date(now + 72 * hour).toISOString() });
     await create(api, { title: "no date" });
-    expect(titles(await list(api, "due=overdue"))).toEqual(["overdue"]);
-    expect(titles(await list(api, "due=upcoming"))).toEqual(["upcoming"]);
-    expect(titles(await list(api, "due=none"))).toEqual(["no date"]);
-    expect(titles(await list(api, "due=today"))).toEqual([]);
+    expect(titles(await listTodos(api, "due=overdue"))).toEqual(["overdue"]);
+    expect(titles(await listTodos(api, "due=upcoming"))).toEqual(["upcoming"]);
+    expect(titles(await listTodos(api, "due=none"))).toEqual(["no date"]);
+    expect(titles(await listTodos(api, "due=today"))).toEqual([]);
 
     // "Today" depends on the zone: find an instant that is today in Tokyo but not in Honolulu.
     const tokyoNow = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(now);
@@ -504,8 +485,8 @@ describe("listing", () => {
         new Intl.DateTimeFormat("en-CA", { timeZone: "Pacific/Honolulu" }).format(instant) !== honoluluNow,
     )!;
     const today = await create(api, { title: "tokyo today", dueAt: new Date(inTokyoToday).toISOString() });
-    expect(titles(await list(api, "due=today&tz=Asia/Tokyo"))).toEqual(["tokyo today"]);
-    expect(titles(await list(api, "due=today&tz=Pacific/Honolulu"))).not.toContain("tokyo today");
+    expect(titles(await listTodos(api, "due=today&tz=Asia/Tokyo"))).toEqual(["tokyo today"]);
+    expect(titles(await listTodos(api, "due=today&tz=Pacific/Honolulu"))).not.toContain("tokyo today");
     expect(today.title).toBe("tokyo today");
     expect((await api({ method: "GET", url: "/api/v1/todos?due=today&tz=Mars/Olympus" })).statusCode).toBe(400);
     expect((await api({ method: "GET", url: "/api/v1/todos?due=someday" })).statusCode).toBe(400);
@@ -518,20 +499,20 @@ describe("listing", () => {
     const b = await create(api, { title: "bravo", priority: "medium", dueAt: "2030-01-01T00:00:00Z" });
     const d = await create(api, { title: "delta", priority: "high", dueAt: "2030-01-02T00:00:00Z", position: 0.5 });
     const ids = (page: TodoPage) => page.items.map((todo) => todo.id);
-    expect(ids(await list(api, "sort=position"))).toEqual([d.id, c.id, a.id, b.id]);
-    expect(ids(await list(api, "sort=created"))).toEqual([c.id, a.id, b.id, d.id]);
-    expect(ids(await list(api, "sort=-created"))).toEqual([d.id, b.id, a.id, c.id]);
-    expect(ids(await list(api, "sort=due"))).toEqual([b.id, d.id, c.id, a.id]);
-    expect(ids(await list(api, "sort=priority"))).toEqual([d.id, a.id, b.id, c.id]);
-    expect(ids(await list(api, "sort=title"))).toEqual([a.id, b.id, c.id, d.id]);
+    expect(ids(await listTodos(api, "sort=position"))).toEqual([d.id, c.id, a.id, b.id]);
+    expect(ids(await listTodos(api, "sort=created"))).toEqual([c.id, a.id, b.id, d.id]);
+    expect(ids(await listTodos(api, "sort=-created"))).toEqual([d.id, b.id, a.id, c.id]);
+    expect(ids(await listTodos(api, "sort=due"))).toEqual([b.id, d.id, c.id, a.id]);
+    expect(ids(await listTodos(api, "sort=priority"))).toEqual([d.id, a.id, b.id, c.id]);
+    expect(ids(await listTodos(api, "sort=title"))).toEqual([a.id, b.id, c.id, d.id]);
     expect((await api({ method: "GET", url: "/api/v1/todos?sort=random" })).statusCode).toBe(400);
   });
 
   it("limits pages to 1–200 (default 50) and refuses anything else with 400", async () => {
     const { api } = await newUser();
     for (let i = 0; i < 3; i++) await create(api, { title: `t${i}` });
-    expect((await list(api, "limit=1")).items).toHaveLength(1);
-    expect((await list(api, "limit=200")).items).toHaveLength(3);
+    expect((await listTodos(api, "limit=1")).items).toHaveLength(1);
+    expect((await listTodos(api, "limit=200")).items).toHaveLength(3);
     for (const limit of ["0", "201", "abc", "-1", "1.5", ""]) {
       const response = await api({ method: "GET", url: `/api/v1/todos?limit=${limit}` });
       expect(response.statusCode, limit).toBe(400);
@@ -554,10 +535,10 @@ describe("listing", () => {
         updatedAt: now,
       })),
     );
-    const page = await list(api, "");
+    const page = await listTodos(api, "");
     expect(page.items).toHaveLength(50);
     expect(page.nextCursor).toEqual(expect.any(String));
-    const rest = await list(api, `cursor=${encodeURIComponent(page.nextCursor!)}`);
+    const rest = await listTodos(api, `cursor=${encodeURIComponent(page.nextCursor!)}`);
     expect(rest.items).toHaveLength(5);
     expect(rest.nextCursor).toBeNull();
   });
@@ -581,13 +562,13 @@ describe("cursor pagination", () => {
         ...(i % 4 === 0 && { position: 1 }),
       });
     }
-    all = (await list(api, "limit=200")).items;
+    all = (await listTodos(api, "limit=200")).items;
   });
 
   it.each(SORTS)("walks every item exactly once, in order, with sort=%s", async (sort) => {
-    const full = (await list(api, `sort=${sort}&limit=200`)).items.map((todo) => todo.id);
+    const full = (await listTodos(api, `sort=${sort}&limit=200`)).items.map((todo) => todo.id);
     for (const limit of [1, 4, 7]) {
-      const walked = (await walk(api, `sort=${sort}&limit=${limit}`)).map((todo) => todo.id);
+      const walked = (await walkTodos(api, `sort=${sort}&limit=${limit}`)).map((todo) => todo.id);
       expect(walked).toEqual(full);
     }
     expect(new Set(full)).toEqual(new Set(all.map((todo) => todo.id)));
@@ -603,9 +584,9 @@ describe("cursor pagination", () => {
         dueAt: i % 3 === 0 ? null : `2030-01-${String((i % 5) + 1).padStart(2, "0")}T00:00:00Z`,
       });
     }
-    const before = (await list(own, `sort=${sort}&limit=200`)).items;
+    const before = (await listTodos(own, `sort=${sort}&limit=200`)).items;
     const touched = new Set<string>();
-    const walked = await walk(own, `sort=${sort}&limit=3`, async (page) => {
+    const walked = await walkTodos(own, `sort=${sort}&limit=3`, async (page) => {
       // Elsewhere in the list: delete one, change one, insert two.
       const victims = before.filter((todo) => !touched.has(todo.id));
       if (page >= 4) return;
@@ -636,14 +617,14 @@ describe("cursor pagination", () => {
     for (const title of ["İstanbul", "İstanbul", "istanbul", "ISTANBUL", "ß", "SS", "ǅ", "Ω", "ω", "🦊".repeat(200)]) {
       await create(own, { title });
     }
-    const full = (await list(own, "sort=title&limit=200")).items.map((todo) => todo.id);
+    const full = (await listTodos(own, "sort=title&limit=200")).items.map((todo) => todo.id);
     for (const limit of [1, 3]) {
-      expect((await walk(own, `sort=title&limit=${limit}`)).map((todo) => todo.id)).toEqual(full);
+      expect((await walkTodos(own, `sort=title&limit=${limit}`)).map((todo) => todo.id)).toEqual(full);
     }
   });
 
   it("refuses a tampered cursor with 400", async () => {
-    const page = await list(api, "limit=2");
+    const page = await listTodos(api, "limit=2");
     const cursor = page.nextCursor!;
     const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     const tampered = [
@@ -673,7 +654,7 @@ describe("cursor pagination", () => {
       ["title", "priority"],
       ["priority", "position"],
     ]) {
-      const cursor = (await list(api, `sort=${from}&limit=2`)).nextCursor!;
+      const cursor = (await listTodos(api, `sort=${from}&limit=2`)).nextCursor!;
       const response = await api({
         method: "GET",
         url: `/api/v1/todos?sort=${to}&limit=2&cursor=${encodeURIComponent(cursor)}`,
@@ -683,9 +664,9 @@ describe("cursor pagination", () => {
   });
 
   it("the last page has no nextCursor", async () => {
-    const page = await list(api, "limit=200");
+    const page = await listTodos(api, "limit=200");
     expect(page.nextCursor).toBeNull();
-    const exact = await list(api, `limit=${page.items.length}`);
+    const exact = await listTodos(api, `limit=${page.items.length}`);
     expect(exact.nextCursor).toBeNull();
   });
 });
