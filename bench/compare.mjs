@@ -30,6 +30,8 @@ const { values: options, positionals: bundles } = parseArgs({
   },
 });
 const duration = Number(options.duration);
+/** As run.mjs's: a JIT-compiled server reaches its steady cost per request after seconds of load. */
+const FIRST_WARMUP_SECONDS = 10;
 /** As run.mjs's FIXED_RATE_OF: the open-loop scenarios, which requests at what rate. */
 const FIXED_RATE_OF = { createRate: { of: "create", rate: 500 } };
 const scenarios = options.scenarios.split(",");
@@ -96,9 +98,10 @@ try {
           database: databaseCpu ? { cpu: databaseCpu, names: [server.dbName] } : undefined,
           ...(FIXED_RATE_OF[scenario] ? { overallRate: FIXED_RATE_OF[scenario].rate } : {}),
         };
-        await load({ ...run, duration: 1 });
-        const result = await load({ ...run, duration });
+        // As run.mjs: the first run of each bundle on each scenario warms it to steady state.
         const key = `${scenario}\t${server.name}`;
+        await load({ ...run, duration: samples.has(key) ? 1 : FIRST_WARMUP_SECONDS });
+        const result = await load({ ...run, duration });
         samples.set(key, [...(samples.get(key) ?? []), result]);
         console.error(
           `round ${round} ${scenario} ${server.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99?.toFixed(2)} ms, ${result.cpuUs?.toFixed(0)} µs CPU/req, ${result.dbCpuUs?.toFixed(0) ?? "–"} µs DB CPU/req`,

@@ -270,8 +270,14 @@ function targets(results) {
       ["solo", 0.7, "create, one user"],
       ["crowd", 0.8, "create, 50 users at once"],
     ]) {
-      const ratio = db.ratios[scenario]?.apiVsNaive;
-      if (ratio != null) add(db.kind, `(issue 14) ${label} ≥ ${limit}× naive req/s`, pct(ratio), ratio >= limit);
+      // The pairs decide when there are any (comparePairs in run.mjs), the rounds otherwise.
+      const { apiVsNaive: rounds, apiVsNaivePaired: pairs } = db.ratios[scenario] ?? {};
+      const ratio = pairs ?? rounds;
+      const measured =
+        pairs != null
+          ? `${pct(pairs)} (${db.naivePairs[scenario].length} ABBA pairs of short runs: ${db.naivePairs[scenario].map((pair) => pct(pair)).join(", ")}; rounds: ${pct(rounds)})`
+          : pct(ratio);
+      if (ratio != null) add(db.kind, `(issue 14) ${label} ≥ ${limit}× naive req/s`, measured, ratio >= limit);
     }
     // The issue measures both reads against "the owner's own-list list"; the member's unfiltered
     // GET /todos against the owner's unfiltered one is the stricter comparison, shown beside it.

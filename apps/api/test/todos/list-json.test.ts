@@ -5,7 +5,7 @@ import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
 
 // The list's todos are JSON written by the embedded database (TODO_AS_JSON in todos/todo-statements.ts)
 // or, on PostgreSQL, by the API from the rows (decision 018); every other answer's by toTodo and the
-// response serializer: they must agree on every kind of value.
+// response serializer (a create's and its replay's too): they must agree on every kind of value.
 
 let t: TestApp;
 let session: Session;
@@ -16,6 +16,19 @@ beforeAll(async () => {
   api = as(t.app, session);
 });
 afterAll(() => t?.close());
+
+const TRICKY = {
+  title: 'Quotes " and \\ backslashes, ünïcödé, 😀, and a line separator \u2028',
+  description: "Tabs\tnew lines\ncarriage returns\r, a bell \u0007 and an escape \u001b",
+  tags: ['say "hi"', "back\\slash", "ß"],
+  priority: "high",
+  dueAt: "0001-01-01T00:00:00Z",
+  remindAt: "9999-12-31T23:59:59.999Z",
+  position: 0.1 + 0.2,
+  recurrence: "FREQ=WEEKLY;BYDAY=MO",
+  recurFrom: "completion",
+  timezone: "Asia/Kolkata",
+};
 
 async function create(payload: object): Promise<Todo> {
   const response = await api({ method: "POST", url: "/api/v1/todos", payload });
@@ -28,19 +41,7 @@ describe("the list's JSON", () => {
     const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Errands" } });
     expect(list.statusCode, list.body).toBe(201);
     const parent = await create({ title: "Parent" });
-    await create({
-      title: 'Quotes " and \\ backslashes, ünïcödé, 😀, and a line separator \u2028',
-      description: "Tabs\tnew lines\ncarriage returns\r, a bell \u0007 and an escape \u001b",
-      tags: ['say "hi"', "back\\slash", "ß"],
-      priority: "high",
-      dueAt: "0001-01-01T00:00:00Z",
-      remindAt: "9999-12-31T23:59:59.999Z",
-      position: 0.1 + 0.2,
-      listId: list.json().id,
-      recurrence: "FREQ=WEEKLY;BYDAY=MO",
-      recurFrom: "completion",
-      timezone: "Asia/Kolkata",
-    });
+    await create({ ...TRICKY, listId: list.json().id });
     await create({ title: "Offset and milliseconds", dueAt: "2030-06-01T12:00:00.5+05:30", position: -1.5 });
     await create({ title: "Huge position", position: 1e20, priority: "low" });
     await create({ title: "Tiny position", position: 1e-7, priority: "medium" });
@@ -60,6 +61,34 @@ describe("the list's JSON", () => {
     // Also byte for byte: the database's JSON for a todo is what the serializer writes.
     const single = await api({ method: "GET", url: `/api/v1/todos/${parent.id}` });
     expect(page.body).toContain(single.body);
+  });
+
+  it("answers a create with the bytes GET /todos/{id} answers, with an Idempotency-Key and without", async () => {
+    const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Bytes" } });
+    const parent = await create({ title: "Parent of bytes" });
+    const payloads = [
+      TRICKY,
+      { ...TRICKY, listId: list.json().id, completed: true },
+      { title: "Plain" },
+      { title: "Offset", dueAt: "2030-06-01T12:00:00.5+05:30", position: -1.5, parentId: parent.id },
+    ];
+    for (const [index, payload] of payloads.entries()) {
+      for (const headers of [{}, { "idempotency-key": `bytes-${index}` }]) {
+        const created = await api({ method: "POST", url: "/api/v1/todos", payload, headers });
+        expect(created.statusCode, created.body).toBe(201);
+        expect(created.headers["content-type"]).toBe("application/json; charset=utf-8");
+        const { id, version } = created.json() as Todo;
+        expect(created.headers.location).toBe(`/api/v1/todos/${id}`);
+        expect(created.headers.etag).toBe(`"${version}"`);
+        const read = await api({ method: "GET", url: `/api/v1/todos/${id}` });
+        expect(created.body).toBe(read.body);
+        if ("idempotency-key" in headers) {
+          const replayed = await api({ method: "POST", url: "/api/v1/todos", payload, headers });
+          expect(replayed.statusCode).toBe(201);
+          expect(replayed.body).toBe(read.body);
+        }
+      }
+    }
   });
 
   it("answers an empty page as an empty list with no cursor", async () => {
