@@ -142,7 +142,7 @@ async function measure(url, requests, { rate, pid, database, connections = CONNE
   // Smoke runs (CI) only prove that every path still works: a handful of requests each.
   if (SMOKE) return load({ ...run, connections: 2, amount: 20 });
   const first = warmUpKey !== undefined && !warmedUp.has(warmUpKey);
-  warmedUp.add(warmUpKey);
+  if (first) warmedUp.add(warmUpKey);
   await load({ ...run, duration: first ? FIRST_WARMUP_SECONDS : warmupSeconds() });
   return load({ ...run, duration: DURATION });
 }
