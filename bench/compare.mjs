@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { API_NODE_FLAGS } from "../apps/api/node-flags.mjs";
 import { openDatabaseCpu } from "./database-cpu.mjs";
 import { apiEnv, freshPglite, freshPostgres, markVerified, seed, seedSharing } from "./fixtures.mjs";
-import { load } from "./load.mjs";
+import { FIRST_WARMUP_SECONDS, load } from "./load.mjs";
 import { freePort, startProcess, stopProcess } from "./processes.mjs";
 import { requestsFor } from "./scenarios.mjs";
 
@@ -30,8 +30,6 @@ const { values: options, positionals: bundles } = parseArgs({
   },
 });
 const duration = Number(options.duration);
-/** As run.mjs's: a JIT-compiled server reaches its steady cost per request after seconds of load. */
-const FIRST_WARMUP_SECONDS = 10;
 /** As run.mjs's FIXED_RATE_OF: the open-loop scenarios, which requests at what rate. */
 const FIXED_RATE_OF = { createRate: { of: "create", rate: 500 } };
 const scenarios = options.scenarios.split(",");

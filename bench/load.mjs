@@ -4,6 +4,15 @@ import autocannon from "autocannon";
 import { openLoop } from "./open-loop.mjs";
 import { cpuSeconds } from "./processes.mjs";
 
+/**
+ * The first warm-up of a server on a scenario (run.mjs, compare.mjs). A JIT-compiled server reaches
+ * its steady cost per request only after thousands of requests down the same path: the API's
+ * creates took 6–9 s of load to settle (373 → 219 µs of CPU per create in 3 s slices), the naive
+ * server's few lines about 3 s (docs/benchmarks.md, "Warm servers"). Measuring them after 1–3 s
+ * compared a half-compiled API with a compiled baseline.
+ */
+export const FIRST_WARMUP_SECONDS = 10;
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

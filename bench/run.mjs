@@ -25,7 +25,7 @@ import {
   seed,
   seedSharing,
 } from "./fixtures.mjs";
-import { load } from "./load.mjs";
+import { FIRST_WARMUP_SECONDS, load } from "./load.mjs";
 import {
   cpuSeconds,
   freePort,
@@ -97,9 +97,9 @@ const FIXED_RATE_OF = {
   rate: { of: "list", rate: FIXED_RATE },
   createRate: { of: "create", rate: FIXED_WRITE_RATE },
 };
-/** Paired short list runs, for the auth-off and API-token targets (comparePairs). */
-const AUTH_OFF_PAIRS = 8;
-const AUTH_OFF_PAIR_SECONDS = 3;
+/** Paired short runs (comparePairs): auth off, API tokens, and issue 14 against the naive server. */
+const PAIRS = 8;
+const PAIR_SECONDS = 3;
 /** Issue 3: the BFF list p99 at this arrival rate. */
 const BFF_RATE = 200;
 /** Whole sign-ins per flow in a smoke run. */
@@ -123,14 +123,7 @@ const SIGN_IN_PAIR_SECONDS = 4;
 const log = (message) => console.error(`[bench] ${message}`);
 
 const warmupSeconds = () => Math.min(3, Math.max(1, DURATION / 5));
-/**
- * The first warm-up of each server on each scenario. A JIT-compiled server reaches its steady
- * cost per request only after thousands of requests down the same path: the API's creates took
- * 6–9 s of load to settle (373 → 219 µs of CPU per create in 3 s slices), the naive server's
- * few lines about 3 s (docs/benchmarks.md, "Warm servers"). Measuring them after 1–3 s compared
- * a half-compiled API with a compiled baseline.
- */
-const FIRST_WARMUP_SECONDS = 10;
+/** Which server and scenario had their first, long warm-up (FIRST_WARMUP_SECONDS). */
 const warmedUp = new Set();
 
 /**
@@ -558,7 +551,7 @@ async function checkSameList(url, user, targets) {
  */
 async function comparePairs(url, fixture, [first, second], { scenario = "list", connections = CONNECTIONS } = {}) {
   const ratios = [];
-  for (let pair = 0; pair < AUTH_OFF_PAIRS; pair++) {
+  for (let pair = 0; pair < PAIRS; pair++) {
     const order = pair % 2 === 0 ? [first, second] : [second, first];
     const rps = {};
     for (const target of order) {
@@ -566,15 +559,13 @@ async function comparePairs(url, fixture, [first, second], { scenario = "list", 
         url: url(target),
         requests: requestsFor(scenario, target, fixture),
         connections,
-        duration: AUTH_OFF_PAIR_SECONDS,
+        duration: PAIR_SECONDS,
       });
       rps[target] = run.rps;
     }
     ratios.push(rps[second] / rps[first]);
   }
-  log(
-    `${scenario}: ${second} vs ${first}, ${AUTH_OFF_PAIRS} pairs: ${ratios.map((ratio) => ratio.toFixed(3)).join(", ")}`,
-  );
+  log(`${scenario}: ${second} vs ${first}, ${PAIRS} pairs: ${ratios.map((ratio) => ratio.toFixed(3)).join(", ")}`);
   return ratios;
 }
 
