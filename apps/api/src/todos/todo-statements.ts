@@ -293,12 +293,12 @@ function namedColumns(columns: unknown[]): TodoColumns {
   return row as unknown as TodoColumns;
 }
 
-/** New todos go last: one more than the user's highest position. */
-const nextPosition = (userId: Placeholder | string) =>
-  sql`(select coalesce(max(${todos.position}), 0) + 1 from ${todos} where ${todos.userId} = ${userId})`;
+/** The user's highest position (0 for none): new todos go after it. */
+const lastPosition = (userId: Placeholder | SQL) =>
+  sql`(select coalesce(max(${todos.position}), 0) from ${todos} where ${todos.userId} = ${userId})`;
 
 /** The user's own zone, read in the same statement as the write that needs it. */
-const usersTimeZone = (userId: Placeholder | string) =>
+const usersTimeZone = (userId: Placeholder | SQL) =>
   sql`(select ${users.timezone} from ${users} where ${users.id} = ${userId})`;
 
 /**
@@ -324,7 +324,7 @@ export const insertTodo = (db: Executor) =>
         dueAt: instantValue("dueAt"),
         priority: value("priority"),
         tags: value("tags"),
-        position: sql`coalesce(${value("position")}::double precision, ${nextPosition(value("userId"))})`,
+        position: sql`coalesce(${value("position")}::double precision, ${lastPosition(value("userId"))} + 1)`,
         createdAt: value("now"),
         updatedAt: value("now"),
         version: 1,
@@ -337,6 +337,60 @@ export const insertTodo = (db: Executor) =>
       })
       .returning(),
   );
+
+/** What insertTodo binds, and what each row of insertTodos carries. */
+export type NewTodo = {
+  userId: string;
+  id: string;
+  createdBy: string;
+  assigneeId: string | null;
+  reminderBy: string | null;
+  title: string;
+  description: string;
+  completed: boolean;
+  /** Instants as ISO text. */
+  completedAt: string | null;
+  dueAt: string | null;
+  priority: number;
+  tags: string[];
+  position: number | null;
+  now: Date;
+  listId: string | null;
+  parentId: string | null;
+  recurrence: string | null;
+  recurFrom: string;
+  remindAt: string | null;
+  timezone: string | null;
+};
+
+/** insertTodos' rows as the database reads them from its one JSON parameter. */
+const NEW_TODO_RECORD = sql.raw(
+  `v("userId" uuid, "id" uuid, "createdBy" uuid, "assigneeId" uuid, "reminderBy" uuid, "title" text,
+  "description" text, "completed" boolean, "completedAt" timestamptz, "dueAt" timestamptz, "priority" smallint,
+  "tags" text[], "position" double precision, "now" timestamptz, "listId" uuid, "parentId" uuid,
+  "recurrence" text, "recurFrom" text, "remindAt" timestamptz, "timezone" text)`,
+);
+const field = (name: keyof NewTodo) => sql.raw(`v."${name}"`);
+
+/**
+ * insertTodo for many todos in one statement (group commit, decision 027): the rows come as one
+ * JSON array, so the SQL is the same whatever their number. Unplaced todos of one user go after
+ * the user's highest position in the order of their ids (uuidv7: the order they were asked for).
+ * Columns in the table's order, as an insert from a select needs them.
+ */
+const NEW_TODOS = sql`select
+  ${field("userId")}, ${field("id")}, ${field("title")}, ${field("description")}, ${field("completed")},
+  ${field("completedAt")}, ${field("dueAt")}, ${field("priority")}, ${field("tags")},
+  coalesce(${field("position")}, ${lastPosition(field("userId"))}
+    + row_number() over (partition by ${field("userId")}, ${field("position")} is null order by ${field("id")})),
+  ${field("now")}, ${field("now")}, 1, ${field("listId")}, ${field("parentId")}, ${field("recurrence")},
+  ${field("recurFrom")}, ${field("remindAt")},
+  coalesce(${field("timezone")}, ${usersTimeZone(field("userId"))}),
+  null, ${field("createdBy")}, ${field("assigneeId")}, ${field("reminderBy")}
+  from json_to_recordset(${value("rows")}::json) as ${NEW_TODO_RECORD}`;
+
+export const insertTodos = (db: Database) =>
+  insertQueries(db, "batch", () => db.insert(todos).select(NEW_TODOS).returning());
 
 const updateQueries = preparedQueries("update_todo");
 

@@ -1,7 +1,8 @@
 import type { Session } from "@taskvault/contract/auth";
 import type { Todo } from "@taskvault/contract/todos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, buildTestApp, signUp, type TestApp } from "../helpers/app.ts";
+import { todoInserts } from "../../src/todos/create-todo.ts";
+import { as, buildTestApp, onPostgres, signUp, type TestApp } from "../helpers/app.ts";
 
 // The list's todos are JSON written by the embedded database (TODO_AS_JSON in todos/todo-statements.ts)
 // or, on PostgreSQL, by the API from the rows (decision 018); every other answer's by toTodo and the
@@ -88,6 +89,32 @@ describe("the list's JSON", () => {
           expect(replayed.body).toBe(read.body);
         }
       }
+    }
+  });
+
+  it("answers creates sent at once, written together, with the bytes GET /todos/{id} answers", async () => {
+    const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Together" } });
+    const parent = await create({ title: "Parent of a batch" });
+    const payloads = [
+      TRICKY,
+      { ...TRICKY, listId: list.json().id, completed: true },
+      { title: "Plain" },
+      { title: "Offset", dueAt: "2030-06-01T12:00:00.5+05:30", position: -1.5, parentId: parent.id },
+      { title: "Huge position", position: 1e20, priority: "low" },
+      { title: "Tiny position", position: 1e-7, tags: [] },
+    ].flatMap((payload) => [payload, payload, payload]);
+    const inserts = todoInserts(t.app.db);
+    const before = { ...inserts.sent };
+    const created = await Promise.all(
+      payloads.map((payload) => api({ method: "POST", url: "/api/v1/todos", payload })),
+    );
+    expect(inserts.sent.items - before.items).toBe(payloads.length);
+    // The embedded database answers each statement before the next request reaches it: no batches form.
+    if (onPostgres) expect(inserts.sent.statements - before.statements).toBeLessThan(payloads.length);
+    for (const response of created) {
+      expect(response.statusCode, response.body).toBe(201);
+      const read = await api({ method: "GET", url: `/api/v1/todos/${(response.json() as Todo).id}` });
+      expect(response.body).toBe(read.body);
     }
   });
 
