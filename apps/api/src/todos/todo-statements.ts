@@ -338,30 +338,28 @@ export const insertTodo = (db: Executor) =>
       .returning(),
   );
 
-/** What insertTodo binds, and what each row of insertTodos carries. */
-export type NewTodo = {
-  userId: string;
-  id: string;
-  createdBy: string;
-  assigneeId: string | null;
-  reminderBy: string | null;
-  title: string;
-  description: string;
-  completed: boolean;
-  /** Instants as ISO text. */
-  completedAt: string | null;
-  dueAt: string | null;
-  priority: number;
-  tags: string[];
-  position: number | null;
-  now: Date;
-  listId: string | null;
-  parentId: string | null;
-  recurrence: string | null;
-  recurFrom: string;
-  remindAt: string | null;
-  timezone: string | null;
-};
+/**
+ * What insertTodo binds, and what each row of insertTodos carries: a todo's columns (instants as
+ * ISO text), its owner, and what the database fills in when absent (position, zone).
+ */
+export type NewTodo = Pick<
+  TodoColumns,
+  | "id"
+  | "title"
+  | "description"
+  | "completed"
+  | "completedAt"
+  | "dueAt"
+  | "priority"
+  | "tags"
+  | "listId"
+  | "parentId"
+  | "recurrence"
+  | "recurFrom"
+  | "remindAt"
+  | "createdBy"
+  | "assigneeId"
+> & { userId: string; reminderBy: string | null; position: number | null; timezone: string | null; now: Date };
 
 /** insertTodos' rows as the database reads them from its one JSON parameter. */
 const NEW_TODO_RECORD = sql.raw(

@@ -37,6 +37,19 @@ async function create(payload: object): Promise<Todo> {
   return response.json();
 }
 
+/** Creates of every kind of value, in a list of their own and under a parent (both made here). */
+async function createPayloads(name: string): Promise<object[]> {
+  const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name } });
+  expect(list.statusCode, list.body).toBe(201);
+  const parent = await create({ title: `Parent in ${name}` });
+  return [
+    TRICKY,
+    { ...TRICKY, listId: list.json().id, completed: true },
+    { title: "Plain" },
+    { title: "Offset", dueAt: "2030-06-01T12:00:00.5+05:30", position: -1.5, parentId: parent.id },
+  ];
+}
+
 describe("the list's JSON", () => {
   it("writes every todo exactly as GET /todos/{id} does, field for field and in the same order", async () => {
     const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Errands" } });
@@ -65,14 +78,7 @@ describe("the list's JSON", () => {
   });
 
   it("answers a create with the bytes GET /todos/{id} answers, with an Idempotency-Key and without", async () => {
-    const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Bytes" } });
-    const parent = await create({ title: "Parent of bytes" });
-    const payloads = [
-      TRICKY,
-      { ...TRICKY, listId: list.json().id, completed: true },
-      { title: "Plain" },
-      { title: "Offset", dueAt: "2030-06-01T12:00:00.5+05:30", position: -1.5, parentId: parent.id },
-    ];
+    const payloads = await createPayloads("Bytes");
     for (const [index, payload] of payloads.entries()) {
       for (const headers of [{}, { "idempotency-key": `bytes-${index}` }]) {
         const created = await api({ method: "POST", url: "/api/v1/todos", payload, headers });
@@ -93,13 +99,8 @@ describe("the list's JSON", () => {
   });
 
   it("answers creates sent at once, written together, with the bytes GET /todos/{id} answers", async () => {
-    const list = await api({ method: "POST", url: "/api/v1/lists", payload: { name: "Together" } });
-    const parent = await create({ title: "Parent of a batch" });
     const payloads = [
-      TRICKY,
-      { ...TRICKY, listId: list.json().id, completed: true },
-      { title: "Plain" },
-      { title: "Offset", dueAt: "2030-06-01T12:00:00.5+05:30", position: -1.5, parentId: parent.id },
+      ...(await createPayloads("Together")),
       { title: "Huge position", position: 1e20, priority: "low" },
       { title: "Tiny position", position: 1e-7, tags: [] },
     ].flatMap((payload) => [payload, payload, payload]);
