@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from "./availability.ts";
 export interface BatchedWrites<I, O> {
   /** Writes `item`, alone or with the others waiting at the time; settles with its own result. */
   write(item: I): Promise<O>;
-  /** Statements sent so far and the items they carried (tests, and the bench's notes). */
+  /** Statements sent so far and the items they carried: how the tests see batches form. */
   readonly sent: { statements: number; items: number };
 }
 
